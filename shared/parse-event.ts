@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod/v4';
+import { singleHeader, type HeaderMap } from './headers';
+import { FORBIDDEN_KEYS, isJsonObject, type JsonObject, type JsonValue } from './json';
+import type { EventName, VendorDefinition } from './vendor-definition';
+
+/** A payload that names one of the vendor's documented events. */
+export type KnownEvent<V extends VendorDefinition> = {
+  [K in EventName<V>]: {
+    readonly type: K;
+    /** Typed by the event's schema; when `issues` is not empty it is the body as it arrived. */
+    readonly payload: z.output<V['events'][K]['schema']>;
+  };
+}[EventName<V>];
+
+/** A payload whose event type the vendor's doc does not list (or that names none). */
+export interface UnknownEvent {
+  readonly type: 'unknown';
+  readonly rawType: string | null;
+  readonly payload: JsonObject;
+}
+
+export type VendorEvent<V extends VendorDefinition> = KnownEvent<V> | UnknownEvent;
+
+export interface SchemaIssue {
+  /** Dotted path into the body, e.g. `data.entity.name`; a header's name for header issues. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ParseErrorCode =
+  | 'empty_body'
+  | 'body_too_large'
+  | 'invalid_utf8'
+  | 'invalid_json'
+  | 'not_an_object';
+
+export interface ParseOptions {
+  /** Headers of the delivery, for vendors that also name the event type in one. */
+  readonly headers?: HeaderMap;
+  readonly maxBodyBytes?: number;
+}
+
+export type ParseResult<V extends VendorDefinition> =
+  | {
+      readonly ok: true;
+      readonly event: VendorEvent<V>;
+      /** Equal for repeated deliveries of one event, different for different events. */
+      readonly dedupeKey: string;
+      /** Where the body drifted from the documented schema; the event is kept all the same. */
+      readonly issues: readonly SchemaIssue[];
+    }
+  | { readonly ok: false; readonly error: ParseErrorCode; readonly message: string };
+
+/** Far above any documented payload, far below what would strain a host. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+type Failure = Extract<ParseResult<VendorDefinition>, { ok: false }>;
+
+function failure(error: ParseErrorCode, message: string): Failure {
+  return { ok: false, error, message };
+}
+
+export function checkBodySize(body: Uint8Array, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): Failure | undefined {
+  if (body.byteLength === 0) return failure('empty_body', 'The request body is empty; a JSON object was expected.');
+  if (body.byteLength > maxBodyBytes) {
+    return failure('body_too_large', `The request body has ${body.byteLength} bytes; the limit is ${maxBodyBytes}.`);
+  }
+  return undefined;
+}
+
+function decodeJson(body: Uint8Array): { ok: true; value: JsonValue; text: string } | Failure {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return failure('invalid_utf8', 'The request body is not valid UTF-8.');
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as JsonValue, text };
+  } catch (error) {
+    const detail = error instanceof Error ? `: ${error.message}` : '';
+    return failure('invalid_json', `The request body is not valid JSON${detail}.`);
+  }
+}
+
+/**
+ * Removes own `__proto__`, `constructor` and `prototype` keys, which JSON.parse creates as
+ * plain properties but a later copy (zod's, a spread, a merge) would turn into a prototype.
+ * Iterative, so no nesting depth can exhaust the stack.
+ */
+function stripForbiddenKeys(root: JsonObject, issues: SchemaIssue[]): void {
+  const stack: { value: JsonValue; path: string }[] = [{ value: root, path: '' }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path } = next;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => stack.push({ value: item, path: `${path}[${index}]` }));
+    } else if (isJsonObject(value)) {
+      for (const key of Object.keys(value)) {
+        const child = path === '' ? key : `${path}.${key}`;
+        if (FORBIDDEN_KEYS.has(key)) {
+          delete value[key];
+          issues.push({ path: child, message: `The key "${key}" was removed: it could alter object prototypes.` });
+        } else {
+          stack.push({ value: value[key] ?? null, path: child });
+        }
+      }
+    }
+  }
+}
+
+// A JSON escape can spell a forbidden key without its letters appearing in the text.
+const MAY_HOLD_FORBIDDEN_KEY = /__proto__|constructor|prototype|\\u/;
+
+function eventTypeOf(vendor: VendorDefinition, body: JsonObject, headers: HeaderMap, issues: SchemaIssue[]) {
+  const fromBody = vendor.eventType.bodyFields.map((field) => body[field]).find((v) => typeof v === 'string');
+  const { header } = vendor.eventType;
+  const fromHeader = header === undefined ? undefined : singleHeader(headers, header);
+  if (typeof fromBody === 'string') {
+    if (fromHeader !== undefined && fromHeader !== fromBody) {
+      issues.push({ path: header ?? '', message: `The header says "${fromHeader}" but the signed body says "${fromBody}"; the body wins.` });
+    }
+    return fromBody;
+  }
+  if (fromHeader !== undefined) return fromHeader;
+  issues.push({
+    path: vendor.eventType.bodyFields.join(' | '),
+    message: 'The body names no event type.',
+  });
+  return null;
+}
+
+function dedupeKeyOf(vendor: VendorDefinition, body: JsonObject, rawType: string | null, raw: Uint8Array): string {
+  const id = vendor.dedupe.idField === undefined ? undefined : body[vendor.dedupe.idField];
+  if (typeof id === 'string' && id.length > 0) return `${vendor.id}:${rawType ?? 'unknown'}:${id}`;
+  return `${vendor.id}:sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((joined, key) => {
+    if (typeof key === 'number') return `${joined}[${key}]`;
+    return joined === '' ? String(key) : `${joined}.${String(key)}`;
+  }, '');
+}
+
+/**
+ * Turns the raw bytes of a delivery into the vendor's typed event. A body that is a JSON
+ * object always yields an event: drift from the documented schema is reported in `issues`,
+ * never by dropping the event. Never throws.
+ */
+export function parseEvent<V extends VendorDefinition>(
+  vendor: V,
+  raw: Uint8Array,
+  options: ParseOptions = {},
+): ParseResult<V> {
+  const sizeFailure = checkBodySize(raw, options.maxBodyBytes);
+  if (sizeFailure) return sizeFailure;
+  const decoded = decodeJson(raw);
+  if (!decoded.ok) return decoded;
+  const body = decoded.value;
+  if (!isJsonObject(body)) {
+    const kind = Array.isArray(body) ? 'an array' : body === null ? 'null' : `a ${typeof body}`;
+    return failure('not_an_object', `The JSON body is ${kind}; a JSON object was expected.`);
+  }
+  const issues: SchemaIssue[] = [];
+  if (MAY_HOLD_FORBIDDEN_KEY.test(decoded.text)) stripForbiddenKeys(body, issues);
+  const rawType = eventTypeOf(vendor, body, options.headers ?? {}, issues);
+  const dedupeKey = dedupeKeyOf(vendor, body, rawType, raw);
+  const definition = rawType !== null && Object.hasOwn(vendor.events, rawType) ? vendor.events[rawType] : undefined;
+  if (definition === undefined) {
+    const event: UnknownEvent = { type: 'unknown', rawType, payload: body };
+    return { ok: true, event, dedupeKey, issues };
+  }
+  const checked = definition.schema.safeParse(body);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) issues.push({ path: formatPath(issue.path), message: issue.message });
+  }
+  // The body itself, not zod's copy: unknown fields stay and no payload is rebuilt.
+  const event = { type: rawType, payload: body } as KnownEvent<V>;
+  return { ok: true, event, dedupeKey, issues };
+}

@@ -1,0 +1,85 @@
+import type { z } from 'zod/v4';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** A vendor API call described without a transport; each host sends it with its own client. */
+export interface RequestDescription {
+  readonly method: HttpMethod;
+  /** Relative to the credential's base URL. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: Readonly<Record<string, unknown>>;
+}
+
+/** A subscription as the vendor reports it, in one shape for every vendor. */
+export interface RemoteSubscription {
+  readonly id: string;
+  readonly url: string;
+  /** 'all' where the vendor sends every event type. */
+  readonly events: readonly string[] | 'all';
+  readonly active: boolean;
+}
+
+export interface CreatedSubscription {
+  readonly subscription: RemoteSubscription;
+  /** The signing secret, which the vendor shows only in this answer. */
+  readonly secret: string;
+}
+
+export type EventSelection = readonly string[] | 'all';
+
+/** A vendor's subscription API: request builders and the schemas of its answers. */
+export interface SubscriptionApi {
+  /** The vendor's documented API base; a credential may point elsewhere (the simulator). */
+  readonly defaultBaseUrl: string;
+  /** Where a user creates the API key. */
+  readonly apiKeyLocation: string;
+  /** Removal either deletes the subscription or only marks it inactive. */
+  readonly removal: 'delete' | 'disable';
+  readonly create: (url: string, events: EventSelection) => RequestDescription;
+  readonly createdResponse: z.ZodType<CreatedSubscription>;
+  readonly list: RequestDescription;
+  readonly listResponse: z.ZodType<RemoteSubscription[]>;
+  readonly remove: (id: string) => RequestDescription;
+  readonly test: (id: string) => RequestDescription;
+  /** Recent events of one type, where the vendor offers such a poll. */
+  readonly recentEvents?: (eventType: string, limit: number) => RequestDescription;
+  readonly recentEventsResponse?: z.ZodType<unknown[]>;
+  /** Which assumptions fill gaps in the vendor's API doc. */
+  readonly assumptions?: string;
+}
+
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** Joins a description to a base URL and bearer key; the result is what goes on the wire. */
+export function toHttpRequest(baseUrl: string, apiKey: string, request: RequestDescription): HttpRequest {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + request.path);
+  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+  const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, accept: 'application/json' };
+  if (request.body === undefined) return { method: request.method, url: url.toString(), headers };
+  headers['content-type'] = 'application/json';
+  return { method: request.method, url: url.toString(), headers, body: JSON.stringify(request.body) };
+}
+
+/** Whether a remote subscription delivers exactly the chosen events to `url` and is live. */
+export function subscriptionMatches(remote: RemoteSubscription, url: string, events: EventSelection): boolean {
+  if (!remote.active || remote.url !== url) return false;
+  if (events === 'all' || remote.events === 'all') return events === remote.events;
+  const wanted = new Set(events);
+  return remote.events.length === wanted.size && remote.events.every((event) => wanted.has(event));
+}
+
+/**
+ * One spelling for "every event": vendors answer with no list, an empty list, or every name
+ * spelled out, and a subscription must compare equal to the selection it was made from.
+ */
+export function normalizeEvents(events: readonly string[] | undefined, catalog: readonly string[]): EventSelection {
+  if (events === undefined || events.length === 0) return 'all';
+  const given = new Set(events);
+  return given.size === catalog.length && catalog.every((name) => given.has(name)) ? 'all' : events;
+}

@@ -1,0 +1,102 @@
+/**
+ * Converc — webhooks are managed through its REST API with a Bearer API key.
+ * Envelope as its recent-events samples show it: `{id, type, createdAt, organizationId, data}`.
+ * The doc shows `data` only as `{}`, so it stays open: every field Converc adds is kept.
+ * The doc says to "verify signatures using your webhook secret" without naming the header or
+ * encoding: we assume `X-Converc-Signature` with a hex HMAC-SHA256 of the raw body, the
+ * scheme its siblings document, and the user can override the header.
+ */
+import { z } from 'zod/v4';
+import { defineEvent, defineVendor } from '../vendor-definition';
+import { normalizeEvents, type RemoteSubscription, type SubscriptionApi } from '../subscription-api';
+
+/** The doc gives no per-event fields, so every event shares the envelope and its samples differ only in type. */
+function convercEvent<const T extends string>(type: T, title: string, description: string, category: string) {
+  return defineEvent({
+    title,
+    description,
+    category,
+    schema: z.looseObject({
+      id: z.string(),
+      type: z.literal(type),
+      createdAt: z.string(),
+      organizationId: z.string(),
+      data: z.looseObject({}),
+    }),
+    sample: {
+      id: `evt_${type.replace(/\W/g, '_')}_0001`,
+      type,
+      createdAt: '2024-01-01T00:00:00Z',
+      organizationId: 'org-uuid',
+      data: {},
+    },
+  });
+}
+
+const events = {
+  'call.ended': convercEvent('call.ended', 'Call ended', 'A call ended.', 'Calls'),
+  'call.recording_ready': convercEvent('call.recording_ready', 'Call recording ready', 'The recording of a call is ready.', 'Calls'),
+  'call.transcript_ready': convercEvent('call.transcript_ready', 'Call transcript ready', 'The transcript of a call is ready.', 'Calls'),
+  'webhook.test': convercEvent('webhook.test', 'Test event', 'A test event sent with the API’s test call.', 'Webhooks'),
+};
+
+const webhook = z.looseObject({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()).optional(),
+  isActive: z.boolean(),
+});
+
+const toRemote = (hook: z.infer<typeof webhook>): RemoteSubscription => ({
+  id: hook.id,
+  url: hook.url,
+  events: normalizeEvents(hook.events, Object.keys(events)),
+  active: hook.isActive,
+});
+
+const api: SubscriptionApi = {
+  defaultBaseUrl: 'https://api.converc.com',
+  apiKeyLocation: 'Settings → Integrations → API Keys',
+  removal: 'disable',
+  create: (url, events) => ({
+    method: 'POST',
+    path: '/integrations/webhooks',
+    // Omitting `events` is Converc's documented way to ask for every event type.
+    body: events === 'all' ? { url } : { url, events: [...events] },
+  }),
+  createdResponse: z
+    .looseObject({ webhook, secret: z.string().min(1) })
+    .transform((answer) => ({ subscription: toRemote(answer.webhook), secret: answer.secret })),
+  list: { method: 'GET', path: '/integrations/webhooks' },
+  listResponse: z.looseObject({ webhooks: z.array(webhook) }).transform((answer) => answer.webhooks.map(toRemote)),
+  remove: (id) => ({ method: 'DELETE', path: `/integrations/webhooks/${encodeURIComponent(id)}` }),
+  test: (id) => ({ method: 'POST', path: '/integrations/webhooks/test', body: { webhookId: id } }),
+  recentEvents: (eventType, limit) => ({
+    method: 'GET',
+    path: '/webhooks/events',
+    query: { eventType, display: String(limit) },
+  }),
+  recentEventsResponse: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+};
+
+export const converc = defineVendor({
+  id: 'converc',
+  name: 'Converc',
+  registration: { kind: 'api', api },
+  signature: {
+    header: 'X-Converc-Signature',
+    encoding: 'hex',
+    assumption:
+      'The doc names neither header nor encoding; X-Converc-Signature with a hex HMAC-SHA256 is assumed (base64 also accepted).',
+  },
+  allowsAllEvents: true,
+  eventType: { bodyFields: ['type'] },
+  dedupe: { idField: 'id', note: 'Every Converc event carries an event id.' },
+  delivery: {
+    maxAttempts: 1,
+    backoff: { kind: 'none' },
+    timeoutMs: 10_000,
+    note: 'The doc states no retries or timeout.',
+  },
+  events,
+});
