@@ -65,6 +65,8 @@ export interface VendorDefinition<E extends Record<string, EventDefinition> = Re
   /** Whether the user can ask for every event (the vendor allows it, or we filter locally). */
   readonly allowsAllEvents: boolean;
   readonly eventType: EventTypeSource;
+  /** Envelope field holding when the event happened; a fresh sample event gets a new one. */
+  readonly timestampField: string;
   readonly dedupe: DedupePolicy;
   readonly delivery: DeliveryPolicy;
   readonly events: E;

@@ -91,6 +91,7 @@ export const converc = defineVendor({
   },
   allowsAllEvents: true,
   eventType: { bodyFields: ['type'] },
+  timestampField: 'createdAt',
   dedupe: { idField: 'id', note: 'Every Converc event carries an event id.' },
   delivery: {
     maxAttempts: 1,

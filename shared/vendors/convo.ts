@@ -183,6 +183,7 @@ export const convo = defineVendor({
   signature: { header: 'X-Convo-Signature', encoding: 'hex' },
   allowsAllEvents: true,
   eventType: { bodyFields: ['event'], header: 'X-Convo-Event' },
+  timestampField: 'timestamp',
   dedupe: { note: 'No event id: a digest of the raw body.' },
   delivery: {
     maxAttempts: 1,

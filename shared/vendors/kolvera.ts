@@ -43,6 +43,7 @@ export const kolvera = defineVendor({
   signature: { header: 'X-Kolvera-Signature', encoding: 'hex' },
   allowsAllEvents: true,
   eventType: { bodyFields: ['event', 'type', 'eventType'] },
+  timestampField: 'timestamp',
   dedupe: {
     idField: 'id',
     note: 'The doc shows no event id; an `id` is used when present, otherwise a digest of the raw body.',

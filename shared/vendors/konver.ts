@@ -47,8 +47,23 @@ const person = z.looseObject({
   ...profileFields,
 });
 
-function envelope<const T extends string, D extends z.ZodType>(eventType: T, data: D) {
-  return z.looseObject({ id: z.string(), eventType: z.literal(eventType), timestamp: z.string(), data });
+interface About {
+  readonly title: string;
+  readonly description: string;
+  readonly category: string;
+}
+
+/** One Konver event: the shared envelope around its `data`, and the doc's example of it. */
+function konverEvent<const T extends string, D extends z.ZodType>(
+  eventType: T,
+  about: About,
+  data: D,
+  example: { id: string; timestamp: string; data: z.input<D> },
+) {
+  const schema = z.looseObject({ id: z.string(), eventType: z.literal(eventType), timestamp: z.string(), data });
+  // `example.data` is checked against `data` at each call; TypeScript cannot follow that into the generic envelope.
+  const sample = { id: example.id, eventType, timestamp: example.timestamp, data: example.data } as z.input<typeof schema>;
+  return defineEvent({ ...about, schema, sample });
 }
 
 const entityChange = <E extends z.ZodType>(entity: E) => z.looseObject({ id: z.string(), entity });
@@ -85,6 +100,20 @@ const SAMPLE_PERSON = {
   phones: [{ origin: 'Surfe', phone: '+494915734630219' }],
 };
 
+const CALL_LIST_ID = '019c27fd-edfb-7717-ae6c-99f8517355f8';
+
+const COMPANY_EXAMPLE = {
+  id: '019c280f-e1ed-70b4-8140-963ca9861b1b',
+  timestamp: '2026-02-04T09:51:00.667992Z',
+  data: { id: SAMPLE_COMPANY.id, entity: SAMPLE_COMPANY },
+};
+
+const PERSON_EXAMPLE = {
+  id: '019c2819-ebe2-7f9d-a494-691e63c3f534',
+  timestamp: '2026-02-04T10:01:54.338473Z',
+  data: { id: SAMPLE_PERSON.id, entity: SAMPLE_PERSON },
+};
+
 export const konver = defineVendor({
   id: 'konver',
   name: 'Konver',
@@ -96,6 +125,7 @@ export const konver = defineVendor({
   },
   allowsAllEvents: true,
   eventType: { bodyFields: ['eventType'] },
+  timestampField: 'timestamp',
   dedupe: { idField: 'id', note: 'Every Konver event carries a unique event id.' },
   delivery: {
     maxAttempts: 1,
@@ -104,117 +134,62 @@ export const konver = defineVendor({
     note: 'The doc states no retries or timeout; it keeps a delivery history (status, request, response) in its UI.',
   },
   events: {
-    'call_list.created': defineEvent({
-      title: 'Call list created',
-      description: 'A call list was created.',
-      category: 'Call lists',
-      schema: envelope('call_list.created', entityChange(callList)),
-      sample: {
+    'call_list.created': konverEvent(
+      'call_list.created',
+      { title: 'Call list created', description: 'A call list was created.', category: 'Call lists' },
+      entityChange(callList),
+      {
         id: '019c27fd-ee0a-78eb-ba2b-c8be29a185b1',
-        eventType: 'call_list.created',
         timestamp: '2026-02-04T09:31:19.704044Z',
-        data: {
-          id: '019c27fd-edfb-7717-ae6c-99f8517355f8',
-          entity: {
-            id: '019c27fd-edfb-7717-ae6c-99f8517355f8',
-            name: 'Webhook List',
-            createdAt: '2026-02-04T09:31:18.907562Z',
-            isLocked: false,
-          },
-        },
+        data: { id: CALL_LIST_ID, entity: { id: CALL_LIST_ID, name: 'Webhook List', createdAt: '2026-02-04T09:31:18.907562Z', isLocked: false } },
       },
-    }),
-    'call_list.updated': defineEvent({
-      title: 'Call list updated',
-      description: 'A call list was changed.',
-      category: 'Call lists',
-      schema: envelope('call_list.updated', entityChange(callList)),
-      sample: {
+    ),
+    'call_list.updated': konverEvent(
+      'call_list.updated',
+      { title: 'Call list updated', description: 'A call list was changed.', category: 'Call lists' },
+      entityChange(callList),
+      {
         id: '019c2802-1173-743a-9082-6e39fce200c7',
-        eventType: 'call_list.updated',
         timestamp: '2026-02-04T09:35:50.202643Z',
-        data: {
-          id: '019c27fd-edfb-7717-ae6c-99f8517355f8',
-          entity: {
-            id: '019c27fd-edfb-7717-ae6c-99f8517355f8',
-            name: 'Webhook',
-            createdAt: '2026-02-04T09:31:18.907562Z',
-            isLocked: false,
-          },
-        },
+        data: { id: CALL_LIST_ID, entity: { id: CALL_LIST_ID, name: 'Webhook', createdAt: '2026-02-04T09:31:18.907562Z', isLocked: false } },
       },
-    }),
-    'call_list.deleted': defineEvent({
-      title: 'Call list deleted',
-      description: 'A call list was deleted; the entity is null.',
-      category: 'Call lists',
-      schema: envelope('call_list.deleted', entityChange(z.null())),
-      sample: {
-        id: '019c2802-e57b-7d62-b3da-74219b9e07b4',
-        eventType: 'call_list.deleted',
-        timestamp: '2026-02-04T09:36:44.500112Z',
-        data: { id: '019c27fd-edfb-7717-ae6c-99f8517355f8', entity: null },
-      },
-    }),
-    'call_list_entry.changed': defineEvent({
-      title: 'Call list entry changed',
-      description: 'An entry of a call list changed; the data names the list.',
-      category: 'Call list entries',
-      schema: envelope('call_list_entry.changed', z.looseObject({ listId: z.string() })),
-      sample: {
-        id: '019c284d-5898-761e-a7b5-f84bd19a35d0',
-        eventType: 'call_list_entry.changed',
-        timestamp: '2026-02-04T10:58:04.550029Z',
-        data: { listId: '00000000-0000-0000-0000-000000000000' },
-      },
-    }),
-    'company.created': defineEvent({
-      title: 'Company created',
-      description: 'A company was created.',
-      category: 'Companies',
-      schema: envelope('company.created', entityChange(company)),
-      sample: {
-        id: '019c280f-e1ed-70b4-8140-963ca9861b1b',
-        eventType: 'company.created',
-        timestamp: '2026-02-04T09:51:00.667992Z',
-        data: { id: SAMPLE_COMPANY.id, entity: SAMPLE_COMPANY },
-      },
-    }),
-    'company.updated': defineEvent({
-      title: 'Company updated',
-      description: 'A company was changed.',
-      category: 'Companies',
-      schema: envelope('company.updated', entityChange(company)),
-      sample: {
-        id: '019c280f-e1ed-70b4-8140-963ca9861b1b',
-        eventType: 'company.updated',
-        timestamp: '2026-02-04T09:51:00.667992Z',
-        data: { id: SAMPLE_COMPANY.id, entity: SAMPLE_COMPANY },
-      },
-    }),
-    'person.created': defineEvent({
-      title: 'Person created',
-      description: 'A person was created.',
-      category: 'People',
-      schema: envelope('person.created', entityChange(person)),
-      sample: {
-        id: '019c2819-ebe2-7f9d-a494-691e63c3f534',
-        eventType: 'person.created',
-        timestamp: '2026-02-04T10:01:54.338473Z',
-        data: { id: SAMPLE_PERSON.id, entity: SAMPLE_PERSON },
-      },
-    }),
-    'person.updated': defineEvent({
-      title: 'Person updated',
-      description: 'A person was changed.',
-      category: 'People',
-      schema: envelope('person.updated', entityChange(person)),
-      sample: {
-        id: '019c2819-ebe2-7f9d-a494-691e63c3f534',
-        eventType: 'person.updated',
-        timestamp: '2026-02-04T10:01:54.338473Z',
-        data: { id: SAMPLE_PERSON.id, entity: SAMPLE_PERSON },
-      },
-    }),
+    ),
+    'call_list.deleted': konverEvent(
+      'call_list.deleted',
+      { title: 'Call list deleted', description: 'A call list was deleted; the entity is null.', category: 'Call lists' },
+      entityChange(z.null()),
+      { id: '019c2802-e57b-7d62-b3da-74219b9e07b4', timestamp: '2026-02-04T09:36:44.500112Z', data: { id: CALL_LIST_ID, entity: null } },
+    ),
+    'call_list_entry.changed': konverEvent(
+      'call_list_entry.changed',
+      { title: 'Call list entry changed', description: 'An entry of a call list changed; the data names the list.', category: 'Call list entries' },
+      z.looseObject({ listId: z.string() }),
+      { id: '019c284d-5898-761e-a7b5-f84bd19a35d0', timestamp: '2026-02-04T10:58:04.550029Z', data: { listId: '00000000-0000-0000-0000-000000000000' } },
+    ),
+    // The doc's created and updated examples share one event id; the samples keep it.
+    'company.created': konverEvent(
+      'company.created',
+      { title: 'Company created', description: 'A company was created.', category: 'Companies' },
+      entityChange(company),
+      COMPANY_EXAMPLE,
+    ),
+    'company.updated': konverEvent(
+      'company.updated',
+      { title: 'Company updated', description: 'A company was changed.', category: 'Companies' },
+      entityChange(company),
+      COMPANY_EXAMPLE,
+    ),
+    'person.created': konverEvent(
+      'person.created',
+      { title: 'Person created', description: 'A person was created.', category: 'People' },
+      entityChange(person),
+      PERSON_EXAMPLE,
+    ),
+    'person.updated': konverEvent(
+      'person.updated',
+      { title: 'Person updated', description: 'A person was changed.', category: 'People' },
+      entityChange(person),
+      PERSON_EXAMPLE,
+    ),
   },
 });

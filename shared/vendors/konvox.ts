@@ -52,6 +52,7 @@ export const konvox = defineVendor({
   },
   allowsAllEvents: true,
   eventType: { bodyFields: ['event'] },
+  timestampField: 'timestamp',
   dedupe: { note: 'No event id: a digest of the raw body, identical across retries of one delivery.' },
   delivery: {
     maxAttempts: 4,
