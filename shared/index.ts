@@ -7,3 +7,4 @@ export * from './subscription-api';
 export * from './vendor-definition';
 export * from './vendors';
 export * from './receive';
+export * from './outgoing';

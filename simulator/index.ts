@@ -1,0 +1,3 @@
+export { startSimulator, type RunningSimulator, type StartOptions } from './server';
+export type { DeliveryAttempt, Subscription } from './store';
+export type { ApiFault } from './simulator';
