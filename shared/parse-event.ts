@@ -45,6 +45,8 @@ export type ParseResult<V extends VendorDefinition> =
   | {
       readonly ok: true;
       readonly event: VendorEvent<V>;
+      /** The type the delivery names, known or not; null when it names none. */
+      readonly eventType: string | null;
       /** Equal for repeated deliveries of one event, different for different events. */
       readonly dedupeKey: string;
       /** Where the body drifted from the documented schema; the event is kept all the same. */
@@ -171,7 +173,7 @@ export function parseEvent<V extends VendorDefinition>(
   const definition = rawType !== null && Object.hasOwn(vendor.events, rawType) ? vendor.events[rawType] : undefined;
   if (definition === undefined) {
     const event: UnknownEvent = { type: 'unknown', rawType, payload: body };
-    return { ok: true, event, dedupeKey, issues };
+    return { ok: true, event, eventType: rawType, dedupeKey, issues };
   }
   const checked = definition.schema.safeParse(body);
   if (!checked.success) {
@@ -179,5 +181,5 @@ export function parseEvent<V extends VendorDefinition>(
   }
   // The body itself, not zod's copy: unknown fields stay and no payload is rebuilt.
   const event = { type: rawType, payload: body } as KnownEvent<V>;
-  return { ok: true, event, dedupeKey, issues };
+  return { ok: true, event, eventType: rawType, dedupeKey, issues };
 }

@@ -56,11 +56,16 @@ export interface ApiRegistration {
   readonly api: SubscriptionApi;
 }
 
-export interface VendorDefinition<E extends Record<string, EventDefinition> = Record<string, EventDefinition>> {
+export type Registration = ManualRegistration | ApiRegistration;
+
+export interface VendorDefinition<
+  E extends Record<string, EventDefinition> = Record<string, EventDefinition>,
+  R extends Registration = Registration,
+> {
   /** Lower-case identifier used in code, URLs and CLI arguments. */
   readonly id: string;
   readonly name: string;
-  readonly registration: ManualRegistration | ApiRegistration;
+  readonly registration: R;
   readonly signature: SignatureScheme;
   /** Whether the user can ask for every event (the vendor allows it, or we filter locally). */
   readonly allowsAllEvents: boolean;
@@ -73,9 +78,9 @@ export interface VendorDefinition<E extends Record<string, EventDefinition> = Re
 }
 
 /** Keeps the literal event names of a vendor so its parsed events form a discriminated union. */
-export function defineVendor<const E extends Record<string, EventDefinition>>(
-  vendor: VendorDefinition<E>,
-): VendorDefinition<E> {
+export function defineVendor<const E extends Record<string, EventDefinition>, R extends Registration>(
+  vendor: VendorDefinition<E, R>,
+): VendorDefinition<E, R> {
   return vendor;
 }
 

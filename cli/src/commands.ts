@@ -128,7 +128,7 @@ Exit 2 when the body is not a JSON object (with the reason).`,
       out(JSON.stringify({ error: parsed.error, message: parsed.message }, null, 2));
       return EXIT.badBody;
     }
-    out(JSON.stringify({ type: parsed.event.type, ...('rawType' in parsed.event ? { rawType: parsed.event.rawType } : {}), dedupeKey: parsed.dedupeKey, issues: parsed.issues, payload: parsed.event.payload }, null, 2));
+    out(JSON.stringify({ type: parsed.event.type, eventType: parsed.eventType, dedupeKey: parsed.dedupeKey, issues: parsed.issues, payload: parsed.event.payload }, null, 2));
     return EXIT.ok;
   },
 };

@@ -1,0 +1,15 @@
+import type { ICredentialType } from 'n8n-workflow';
+import { kolvera } from '../shared/vendors/kolvera';
+import { signingSecretProperties } from './credential-fields';
+
+export class KolveraWebhookApi implements ICredentialType {
+  name = 'kolveraWebhookApi';
+
+  displayName = 'Kolvera Webhook Secret';
+
+  icon = 'file:../nodes/KolveraTrigger/kolvera.svg' as const;
+
+  documentationUrl = '{DOCS}';
+
+  properties = signingSecretProperties(kolvera, kolvera.registration.settingsPath);
+}

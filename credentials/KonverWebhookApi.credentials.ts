@@ -1,0 +1,15 @@
+import type { ICredentialType } from 'n8n-workflow';
+import { konver } from '../shared/vendors/konver';
+import { signingSecretProperties } from './credential-fields';
+
+export class KonverWebhookApi implements ICredentialType {
+  name = 'konverWebhookApi';
+
+  displayName = 'Konver Webhook Secret';
+
+  icon = 'file:../nodes/KonverTrigger/konver.svg' as const;
+
+  documentationUrl = '{DOCS}';
+
+  properties = signingSecretProperties(konver, konver.registration.settingsPath);
+}

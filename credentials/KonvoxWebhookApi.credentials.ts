@@ -1,0 +1,15 @@
+import type { ICredentialType } from 'n8n-workflow';
+import { konvox } from '../shared/vendors/konvox';
+import { signingSecretProperties } from './credential-fields';
+
+export class KonvoxWebhookApi implements ICredentialType {
+  name = 'konvoxWebhookApi';
+
+  displayName = 'Konvox Webhook Secret';
+
+  icon = 'file:../nodes/KonvoxTrigger/konvox.svg' as const;
+
+  documentationUrl = '{DOCS}';
+
+  properties = signingSecretProperties(konvox, konvox.registration.settingsPath);
+}

@@ -1,0 +1,91 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
+import type { SubscriptionApi, VendorDefinition } from '../shared';
+
+/** API key and base URL for a vendor whose webhooks are managed through its API. */
+export function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi): INodeProperties[] {
+  return [
+    {
+      displayName: 'API Key',
+      name: 'apiKey',
+      type: 'string',
+      typeOptions: { password: true },
+      required: true,
+      default: '',
+      description: `Create one in ${vendor.name} under ${api.apiKeyLocation}`,
+    },
+    {
+      displayName: 'Base URL',
+      name: 'baseUrl',
+      type: 'string',
+      required: true,
+      default: api.defaultBaseUrl,
+      description: `${vendor.name}'s API address. Change it only to point at a local simulator or a proxy.`,
+    },
+  ];
+}
+
+export const bearerAuthentication: IAuthenticateGeneric = {
+  type: 'generic',
+  properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+};
+
+/** Lists the webhooks: the cheapest call that proves the key works. */
+export function listWebhooksTest(api: SubscriptionApi): ICredentialTestRequest {
+  return { request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: api.list.path, method: 'GET' } };
+}
+
+/** The signing secret(s) a vendor without an API showed the user when they added the webhook. */
+export function signingSecretProperties(vendor: VendorDefinition, settingsPath: string): INodeProperties[] {
+  const silentScheme: INodeProperties[] = vendor.signature.assumption
+    ? [
+        {
+          displayName: 'Signature Header',
+          name: 'signatureHeader',
+          type: 'string',
+          default: vendor.signature.header,
+          description: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption}`,
+        },
+        {
+          displayName: 'Signature Verification',
+          name: 'verification',
+          type: 'options',
+          default: 'required',
+          options: [
+            { name: 'Verify Every Delivery', value: 'required', description: 'Reject requests whose signature does not match (recommended)' },
+            {
+              name: 'Do Not Verify (Unsafe)',
+              value: 'disabled',
+              description: `Accept any request to the URL, for a ${vendor.name} account that does not sign. Anyone who learns the URL can start the workflow.`,
+            },
+          ],
+        },
+        {
+          displayName: 'Without verification, anyone who learns the webhook URL can start the workflow with made-up data. Items then carry convhooks.verified = false.',
+          name: 'verificationWarning',
+          type: 'notice',
+          default: '',
+          displayOptions: { show: { verification: ['disabled'] } },
+        },
+      ]
+    : [];
+  return [
+    {
+      displayName: 'Webhook Secret',
+      name: 'secret',
+      type: 'string',
+      typeOptions: { password: true },
+      required: true,
+      default: '',
+      description: `The secret ${vendor.name} shows when you add the webhook in ${settingsPath}`,
+    },
+    {
+      displayName: 'Previous Webhook Secret',
+      name: 'previousSecret',
+      type: 'string',
+      typeOptions: { password: true },
+      default: '',
+      description: 'While you rotate the secret, deliveries signed with this one are accepted too. Clear it once the rotation is done.',
+    },
+    ...silentScheme,
+  ];
+}

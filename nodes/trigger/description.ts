@@ -1,0 +1,96 @@
+import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import type { VendorDefinition } from '../../shared';
+import { credentialName } from './credential-names';
+import { ALL_EVENTS } from './event-selection';
+
+function setupNotice(vendor: VendorDefinition): INodeProperties[] {
+  if (vendor.registration.kind === 'api') return [];
+  return [
+    {
+      displayName: `${vendor.name} has no API to subscribe with: copy the Production URL above into ${vendor.name} → ${vendor.registration.settingsPath}, tick the same events you choose below, and put the Webhook Secret ${vendor.name} shows into this node's credential. Publish the workflow before ${vendor.name} sends its first event.`,
+      name: 'setupNotice',
+      type: 'notice',
+      default: '',
+    },
+  ];
+}
+
+function eventPicker(vendor: VendorDefinition): INodeProperties {
+  const everything = vendor.allowsAllEvents
+    ? [{ name: 'All Events', value: ALL_EVENTS, description: `Every event ${vendor.name} sends, including ones added later` }]
+    : [];
+  return {
+    displayName: 'Events',
+    name: 'events',
+    type: 'multiOptions',
+    required: true,
+    default: [],
+    description: `The ${vendor.name} events that start the workflow`,
+    options: [
+      ...everything,
+      ...Object.entries(vendor.events).map(([event, definition]) => ({
+        name: `${definition.title} (${event})`,
+        value: event,
+        description: definition.description,
+      })),
+    ],
+  };
+}
+
+function options(vendor: VendorDefinition): INodeProperties {
+  const headerOverride: INodeProperties[] = vendor.signature.assumption
+    ? [
+        {
+          displayName: 'Signature Header',
+          name: 'signatureHeader',
+          type: 'string',
+          default: '',
+          placeholder: vendor.signature.header,
+          description: `Header carrying the HMAC-SHA256 signature. ${vendor.signature.assumption} Leave empty for ${vendor.signature.header}.`,
+        },
+      ]
+    : [];
+  return {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add option',
+    default: {},
+    options: [
+      {
+        displayName: 'Ignore Repeated Deliveries',
+        name: 'dedupe',
+        type: 'boolean',
+        default: true,
+        description: `Whether to start the workflow only once when ${vendor.name} delivers the same event again (retries). The key is the event ID, or a digest of the body where the vendor sends none.`,
+      },
+      {
+        displayName: 'Include Headers',
+        name: 'includeHeaders',
+        type: 'boolean',
+        default: false,
+        description: 'Whether to add the request headers to the item, under convhooks.headers',
+      },
+      ...headerOverride,
+    ],
+  };
+}
+
+/** The n8n description of a vendor's trigger, all of it read from the vendor's definition. */
+export function triggerDescription(vendor: VendorDefinition): INodeTypeDescription {
+  return {
+    displayName: `${vendor.name} Trigger`,
+    name: `${vendor.id}Trigger`,
+    icon: `file:${vendor.id}.svg`,
+    group: ['trigger'],
+    version: 1,
+    subtitle: '={{$parameter["events"].join(", ")}}',
+    description: `Starts the workflow when ${vendor.name} sends a signed webhook event`,
+    defaults: { name: `${vendor.name} Trigger` },
+    inputs: [],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: credentialName(vendor), required: true }],
+    webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+    properties: [...setupNotice(vendor), eventPicker(vendor), options(vendor)],
+  };
+}

@@ -1,0 +1,67 @@
+import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
+import { subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { selectedEvents } from './event-selection';
+import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
+import { callVendor, readAnswer } from './vendor-client';
+
+type WebhookMethods = Record<'checkExists' | 'create' | 'delete', (this: IHookFunctions) => Promise<boolean>>;
+
+function webhookUrl(context: IHookFunctions, vendor: VendorDefinition): string {
+  const url = context.getNodeWebhookUrl('default');
+  if (url === undefined) throw new NodeOperationError(context.getNode(), `n8n gave no webhook URL for the ${vendor.name} trigger.`);
+  return url;
+}
+
+const isGone = (status: number) => status === 404 || status === 410;
+const removalAccepted = (status: number) => (status >= 200 && status < 300) || isGone(status);
+
+async function listRemote(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi) {
+  return readAnswer(context, vendor, api.listResponse, await callVendor(context, vendor, api.list));
+}
+
+/**
+ * Subscribe on activation, unsubscribe on deactivation, for vendors with an API. Each mode's
+ * URL (test, production) owns its own subscription. `checkExists` only looks; `create`
+ * first removes whatever it owned or left behind at its URL, so no restart, save or lost
+ * state ever leaves two subscriptions delivering to one workflow.
+ */
+export function subscriptionLifecycle(vendor: VendorDefinition, api: SubscriptionApi): WebhookMethods {
+  return {
+    async checkExists() {
+      const url = webhookUrl(this, vendor);
+      const owned = ownedSubscription(this.getWorkflowStaticData('node'), url);
+      if (owned === undefined || owned.secret === '') return false;
+      const remote = (await listRemote(this, vendor, api)).find((subscription) => subscription.id === owned.id);
+      return remote !== undefined && subscriptionMatches(remote, url, selectedEvents(this));
+    },
+
+    async create() {
+      const url = webhookUrl(this, vendor);
+      const staticData = this.getWorkflowStaticData('node');
+      // A subscription at our URL that we cannot verify (its secret is lost) or that is stale
+      // would deliver twice or be rejected: remove every live one before subscribing anew.
+      const stale = (await listRemote(this, vendor, api)).filter((remote) => remote.url === url && remote.active);
+      for (const remote of stale) await callVendor(this, vendor, api.remove(remote.id), removalAccepted);
+      forgetSubscription(staticData, url);
+      const events = selectedEvents(this);
+      if (events !== 'all' && events.length === 0) {
+        throw new NodeOperationError(this.getNode(), 'Choose at least one event to receive.');
+      }
+      const answer = await callVendor(this, vendor, api.create(url, events));
+      const created = readAnswer(this, vendor, api.createdResponse, answer);
+      rememberSubscription(staticData, url, { id: created.subscription.id, secret: created.secret, events });
+      return true;
+    },
+
+    async delete() {
+      const url = webhookUrl(this, vendor);
+      const staticData = this.getWorkflowStaticData('node');
+      const owned = ownedSubscription(staticData, url);
+      if (owned === undefined) return true;
+      const answer = await callVendor(this, vendor, api.remove(owned.id), removalAccepted);
+      if (isGone(answer.status)) this.logger.info(`${vendor.name} subscription ${owned.id} was already gone.`);
+      forgetSubscription(staticData, url);
+      return true;
+    },
+  };
+}

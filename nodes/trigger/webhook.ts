@@ -1,0 +1,72 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { receive, type ReceiveOptions, type VendorDefinition } from '../../shared';
+import { credentialName, type SigningCredentials } from './credential-names';
+import { isSelected, selectedEvents } from './event-selection';
+import { heldSecrets, seenBefore } from './static-data';
+
+interface TriggerOptions {
+  dedupe?: boolean;
+  includeHeaders?: boolean;
+  signatureHeader?: string;
+}
+
+/** Express request as n8n hands it over: the raw bytes are kept for signature checks. */
+interface RawRequest {
+  rawBody?: Buffer;
+  readRawBody?: () => Promise<void>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Where the secrets come from: what `create` stored (API vendors), or the user's credential. */
+async function verificationOptions(context: IWebhookFunctions, vendor: VendorDefinition, options: TriggerOptions): Promise<ReceiveOptions> {
+  if (vendor.registration.kind === 'api') {
+    return { secrets: heldSecrets(context.getWorkflowStaticData('node')), signatureHeader: options.signatureHeader };
+  }
+  const credentials = (await context.getCredentials(credentialName(vendor))) as unknown as SigningCredentials;
+  return {
+    secrets: [credentials.secret, credentials.previousSecret ?? ''],
+    signatureHeader: options.signatureHeader || credentials.signatureHeader,
+    verification: credentials.verification === 'disabled' ? 'disabled' : 'required',
+  };
+}
+
+function reject(context: IWebhookFunctions, status: number, error: string, message: string): IWebhookResponseData {
+  context.getResponseObject().status(status).json({ error, message });
+  return { noWebhookResponse: true };
+}
+
+/**
+ * One delivery: verify the raw bytes, parse, filter, dedupe, and hand one item to the
+ * workflow. Every refusal answers at once with a status and a reason, and starts no execution.
+ */
+export function deliveryHandler(vendor: VendorDefinition) {
+  return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+    const request = this.getRequestObject() as unknown as RawRequest;
+    if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
+    if (!Buffer.isBuffer(request.rawBody)) {
+      return reject(this, 400, 'unreadable_body', 'The raw request body was not available, so the signature cannot be checked.');
+    }
+    const options = this.getNodeParameter('options', {}) as TriggerOptions;
+    const receipt = receive(vendor, request.rawBody, request.headers, await verificationOptions(this, vendor, options));
+    if (!receipt.ok) return reject(this, receipt.status, receipt.reason, receipt.message);
+
+    const { eventType } = receipt;
+    if (!isSelected(selectedEvents(this), eventType ?? '')) {
+      return { webhookResponse: { received: true, ignored: `The trigger does not listen for ${eventType ?? 'events without a type'}.` } };
+    }
+    if (options.dedupe !== false && seenBefore(this.getWorkflowStaticData('node'), receipt.dedupeKey)) {
+      return { webhookResponse: { received: true, duplicate: true } };
+    }
+    const metadata: IDataObject = {
+      vendor: vendor.id,
+      event: eventType,
+      dedupeKey: receipt.dedupeKey,
+      receivedAt: new Date().toISOString(),
+      verified: receipt.verified,
+      schemaIssues: receipt.issues.map((issue) => ({ ...issue })),
+    };
+    if (options.includeHeaders) metadata.headers = { ...request.headers } as IDataObject;
+    const json: IDataObject = { ...(receipt.event.payload as IDataObject), convhooks: metadata };
+    return { workflowData: [this.helpers.returnJsonArray([json])] };
+  };
+}

@@ -1,0 +1,170 @@
+import type { IDataObject, IHookFunctions, INodeType } from 'n8n-workflow';
+import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
+import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
+import { startSimulator, type RunningSimulator } from '../../../simulator';
+import { call } from '../../support/http';
+import { hookContext } from '../../support/n8n-context';
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.close());
+beforeEach(() => call('POST', `${sim.url}/_control/reset`));
+
+const PRODUCTION_URL = 'http://127.0.0.1:5678/webhook/7f3c/webhook';
+const TEST_URL = 'http://127.0.0.1:5678/webhook-test/7f3c/webhook';
+
+const cases = [
+  { vendor: 'converc', node: new ConvercTrigger(), events: ['call.ended'], otherEvents: ['call.ended', 'call.transcript_ready'], removal: 'disable' },
+  { vendor: 'convo', node: new ConvoTrigger(), events: ['transcript.ready'], otherEvents: ['conversation.action_items.ready'], removal: 'delete' },
+] as const;
+
+describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, removal }) => {
+  const methods = (node as INodeType).webhookMethods!.default!;
+  let staticData: IDataObject;
+
+  function context(options: { url?: string; events?: readonly string[]; apiKey?: string } = {}) {
+    return hookContext({
+      nodeType: vendor,
+      webhookUrl: options.url ?? PRODUCTION_URL,
+      parameters: { events: options.events ?? events, options: {} },
+      credentials: { [`${vendor}Api`]: { apiKey: options.apiKey ?? `sim-${vendor}-key`, baseUrl: sim.baseUrl(vendor) } },
+      staticData,
+    });
+  }
+  const run = (name: 'checkExists' | 'create' | 'delete', ctx: { context: IHookFunctions }) => methods[name]!.call(ctx.context);
+  const remote = async () => (await call('GET', `${sim.url}/_control/webhooks?vendor=${vendor}`)).body as Array<{ id: string; url: string; events: unknown; active: boolean; secret: string }>;
+  const live = async (url = PRODUCTION_URL) => (await remote()).filter((hook) => hook.active && hook.url === url);
+
+  /** n8n's activation: create only when checkExists says there is nothing. */
+  async function activate(ctx = context()) {
+    if (!(await run('checkExists', ctx))) await run('create', ctx);
+  }
+
+  beforeEach(() => {
+    staticData = {};
+  });
+
+  it('creates one subscription for our URL and events, and keeps its id and secret', async () => {
+    expect(await run('checkExists', context())).toBe(false);
+    expect(await remote()).toEqual([]);
+    await run('create', context());
+    const [hook] = await remote();
+    expect(await remote()).toHaveLength(1);
+    expect(hook).toMatchObject({ url: PRODUCTION_URL, events, active: true });
+    expect(staticData.subscriptions).toEqual({ [PRODUCTION_URL]: { id: hook!.id, secret: hook!.secret, events } });
+    expect(await run('checkExists', context())).toBe(true);
+  });
+
+  it('does not duplicate on re-activation, or when create runs again', async () => {
+    await activate();
+    await activate();
+    expect(await remote()).toHaveLength(1);
+    await run('create', context());
+    expect(await live()).toHaveLength(1);
+  });
+
+  it('never creates or deletes anything in checkExists', async () => {
+    await activate();
+    const before = JSON.stringify(await remote());
+    const ctx = context({ events: otherEvents });
+    expect(await run('checkExists', ctx)).toBe(false);
+    expect(ctx.calls.map((c) => c.method)).toEqual(['GET']);
+    expect(JSON.stringify(await remote())).toBe(before);
+  });
+
+  it('replaces the subscription when the chosen events change', async () => {
+    await activate();
+    const [first] = await remote();
+    await activate(context({ events: otherEvents }));
+    const current = await live();
+    expect(current).toHaveLength(1);
+    expect(current[0]).toMatchObject({ events: otherEvents });
+    expect(current[0]!.id).not.toBe(first!.id);
+    const old = (await remote()).find((hook) => hook.id === first!.id);
+    if (removal === 'disable') expect(old).toMatchObject({ active: false });
+    else expect(old).toBeUndefined();
+  });
+
+  it('subscribes again when the subscription was deleted at the vendor', async () => {
+    await activate();
+    const [hook] = await remote();
+    await call('DELETE', `${sim.url}/_control/webhooks/${vendor}/${hook!.id}`);
+    expect(await run('checkExists', context())).toBe(false);
+    await run('create', context());
+    expect(await live()).toHaveLength(1);
+  });
+
+  it('replaces a subscription whose secret it lost, leaving no orphan behind', async () => {
+    await activate();
+    staticData = {};
+    expect(await run('checkExists', context())).toBe(false);
+    await run('create', context());
+    const current = await live();
+    expect(current).toHaveLength(1);
+    expect((staticData.subscriptions as IDataObject)[PRODUCTION_URL]).toMatchObject({ id: current[0]!.id, secret: current[0]!.secret });
+  });
+
+  it('keeps test and production subscriptions apart, and removes only the test one when the test ends', async () => {
+    await activate();
+    await activate(context({ url: TEST_URL }));
+    expect(await live()).toHaveLength(1);
+    expect(await live(TEST_URL)).toHaveLength(1);
+    await run('delete', context({ url: TEST_URL }));
+    expect(await live(TEST_URL)).toEqual([]);
+    expect(await live()).toHaveLength(1);
+    expect(await run('checkExists', context())).toBe(true);
+  });
+
+  it('removes its subscription on delete and forgets it', async () => {
+    await activate();
+    expect(await run('delete', context())).toBe(true);
+    expect(await live()).toEqual([]);
+    expect(staticData.subscriptions).toEqual({});
+    expect(await run('delete', context())).toBe(true);
+  });
+
+  it('counts a vendor 404 on delete as done', async () => {
+    await activate();
+    const [hook] = await remote();
+    await call('DELETE', `${sim.url}/_control/webhooks/${vendor}/${hook!.id}`);
+    const ctx = context();
+    expect(await run('delete', ctx)).toBe(true);
+    expect(staticData.subscriptions).toEqual({});
+    expect(ctx.logs).toEqual([expect.stringMatching(/subscription .* was already gone/)]);
+  });
+
+  it('surfaces a failed delete and keeps the subscription to retry later', async () => {
+    await activate();
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 500 });
+    await expect(run('delete', context())).rejects.toMatchObject({ message: expect.stringMatching(/unavailable \(500\)/) });
+    expect(Object.keys(staticData.subscriptions as IDataObject)).toEqual([PRODUCTION_URL]);
+    expect(await run('delete', context())).toBe(true);
+    expect(await live()).toEqual([]);
+  });
+
+  it('turns vendor API errors into clear messages', async () => {
+    await expect(activate(context({ apiKey: 'wrong' }))).rejects.toMatchObject({
+      message: expect.stringMatching(/rejected the API key \(401\)/),
+      description: expect.stringMatching(/Check the API key/),
+    });
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 429, retryAfterSeconds: 30 });
+    await expect(activate()).rejects.toMatchObject({ message: expect.stringMatching(/rate limiting requests \(429\)/), description: expect.stringMatching(/in 30 seconds/) });
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 503 });
+    await expect(activate()).rejects.toMatchObject({ message: expect.stringMatching(/unavailable \(503\)/) });
+    expect(await remote()).toEqual([]);
+    await activate();
+    expect(await remote()).toHaveLength(1);
+  });
+
+  it('says so when the vendor cannot be reached', async () => {
+    const ctx = hookContext({
+      nodeType: vendor,
+      webhookUrl: PRODUCTION_URL,
+      parameters: { events, options: {} },
+      credentials: { [`${vendor}Api`]: { apiKey: 'k', baseUrl: 'http://127.0.0.1:9/none' } },
+    });
+    await expect(methods.create!.call(ctx.context)).rejects.toMatchObject({ message: expect.stringMatching(/Could not reach/) });
+  });
+});
