@@ -53,7 +53,7 @@ async function deliver(vendorId: VendorId, event: string, delivery: Delivery = {
   return { result, response: ctx.response, staticData: ctx.staticData };
 }
 
-const EVERY_EVENT = Object.values(VENDORS).flatMap((vendor) => Object.keys(vendor.events).map((event) => [vendor.id, event] as const));
+const EVERY_EVENT = (Object.keys(VENDORS) as VendorId[]).flatMap((id) => Object.keys(VENDORS[id].events).map((event) => [id, event] as const));
 
 describe.each(EVERY_EVENT)('%s trigger, %s', (vendorId, event) => {
   it('emits one item: the payload as documented plus the convhooks metadata', async () => {
@@ -63,7 +63,7 @@ describe.each(EVERY_EVENT)('%s trigger, %s', (vendorId, event) => {
     const [items] = result.workflowData!;
     expect(items).toHaveLength(1);
     const { convhooks, ...payload } = items![0]!.json;
-    expect(payload).toEqual(VENDORS[vendorId].events[event as never]['sample']);
+    expect(payload).toEqual((VENDORS[vendorId] as VendorDefinition).events[event]!.sample);
     expect(convhooks).toEqual({
       vendor: vendorId,
       event,
