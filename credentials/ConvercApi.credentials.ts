@@ -11,7 +11,7 @@ export class ConvercApi implements ICredentialType {
 
   icon = 'file:../nodes/ConvercTrigger/converc.svg' as const;
 
-  documentationUrl = '{DOCS}';
+  documentationUrl = 'https://github.com/convhooks/n8n-nodes-convhooks#credentials';
 
   properties = apiKeyProperties(converc, api);
 

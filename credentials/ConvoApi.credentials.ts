@@ -11,7 +11,7 @@ export class ConvoApi implements ICredentialType {
 
   icon = 'file:../nodes/ConvoTrigger/convo.svg' as const;
 
-  documentationUrl = '{DOCS}';
+  documentationUrl = 'https://github.com/convhooks/n8n-nodes-convhooks#credentials';
 
   properties = apiKeyProperties(convo, api);
 

@@ -5,11 +5,11 @@ import { signingSecretProperties } from './credential-fields';
 export class KolveraWebhookApi implements ICredentialType {
   name = 'kolveraWebhookApi';
 
-  displayName = 'Kolvera Webhook Secret';
+  displayName = 'Kolvera Webhook API';
 
   icon = 'file:../nodes/KolveraTrigger/kolvera.svg' as const;
 
-  documentationUrl = '{DOCS}';
+  documentationUrl = 'https://github.com/convhooks/n8n-nodes-convhooks#credentials';
 
   properties = signingSecretProperties(kolvera, kolvera.registration.settingsPath);
 }

@@ -5,11 +5,11 @@ import { signingSecretProperties } from './credential-fields';
 export class KonverWebhookApi implements ICredentialType {
   name = 'konverWebhookApi';
 
-  displayName = 'Konver Webhook Secret';
+  displayName = 'Konver Webhook API';
 
   icon = 'file:../nodes/KonverTrigger/konver.svg' as const;
 
-  documentationUrl = '{DOCS}';
+  documentationUrl = 'https://github.com/convhooks/n8n-nodes-convhooks#credentials';
 
   properties = signingSecretProperties(konver, konver.registration.settingsPath);
 }

@@ -5,11 +5,11 @@ import { signingSecretProperties } from './credential-fields';
 export class KonvoxWebhookApi implements ICredentialType {
   name = 'konvoxWebhookApi';
 
-  displayName = 'Konvox Webhook Secret';
+  displayName = 'Konvox Webhook API';
 
   icon = 'file:../nodes/KonvoxTrigger/konvox.svg' as const;
 
-  documentationUrl = '{DOCS}';
+  documentationUrl = 'https://github.com/convhooks/n8n-nodes-convhooks#credentials';
 
   properties = signingSecretProperties(konvox, konvox.registration.settingsPath);
 }

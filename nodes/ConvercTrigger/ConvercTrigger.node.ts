@@ -1,11 +1,22 @@
-import type { INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { converc } from '../../shared/vendors/converc';
 import { vendorTrigger } from '../trigger';
 
 const trigger = vendorTrigger(converc);
 
 export class ConvercTrigger implements INodeType {
-  description = trigger.description;
+  description: INodeTypeDescription = {
+    displayName: 'Converc Trigger',
+    name: 'convercTrigger',
+    icon: { light: 'file:converc.svg', dark: 'file:converc.dark.svg' },
+    group: ['trigger'],
+    version: 1,
+    subtitle: '={{$parameter["events"].join(", ")}}',
+    inputs: [],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'convercApi', required: true }],
+    ...trigger.description,
+  };
 
   webhookMethods = trigger.webhookMethods;
 

@@ -1,11 +1,22 @@
-import type { INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { convo } from '../../shared/vendors/convo';
 import { vendorTrigger } from '../trigger';
 
 const trigger = vendorTrigger(convo);
 
 export class ConvoTrigger implements INodeType {
-  description = trigger.description;
+  description: INodeTypeDescription = {
+    displayName: 'Convo Trigger',
+    name: 'convoTrigger',
+    icon: { light: 'file:convo.svg', dark: 'file:convo.dark.svg' },
+    group: ['trigger'],
+    version: 1,
+    subtitle: '={{$parameter["events"].join(", ")}}',
+    inputs: [],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'convoApi', required: true }],
+    ...trigger.description,
+  };
 
   webhookMethods = trigger.webhookMethods;
 

@@ -1,13 +1,26 @@
-import type { INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { kolvera } from '../../shared/vendors/kolvera';
 import { vendorTrigger } from '../trigger';
 
 const trigger = vendorTrigger(kolvera);
 
 export class KolveraTrigger implements INodeType {
-  description = trigger.description;
+  description: INodeTypeDescription = {
+    displayName: 'Kolvera Trigger',
+    name: 'kolveraTrigger',
+    icon: { light: 'file:kolvera.svg', dark: 'file:kolvera.dark.svg' },
+    group: ['trigger'],
+    version: 1,
+    subtitle: '={{$parameter["events"].join(", ")}}',
+    inputs: [],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'kolveraWebhookApi', required: true, testedBy: 'kolveraWebhookApiTest' }],
+    ...trigger.description,
+  };
 
   webhookMethods = trigger.webhookMethods;
+
+  methods = trigger.methods;
 
   webhook = trigger.webhook;
 }

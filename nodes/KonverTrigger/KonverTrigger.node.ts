@@ -1,13 +1,26 @@
-import type { INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { konver } from '../../shared/vendors/konver';
 import { vendorTrigger } from '../trigger';
 
 const trigger = vendorTrigger(konver);
 
 export class KonverTrigger implements INodeType {
-  description = trigger.description;
+  description: INodeTypeDescription = {
+    displayName: 'Konver Trigger',
+    name: 'konverTrigger',
+    icon: { light: 'file:konver.svg', dark: 'file:konver.dark.svg' },
+    group: ['trigger'],
+    version: 1,
+    subtitle: '={{$parameter["events"].join(", ")}}',
+    inputs: [],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'konverWebhookApi', required: true, testedBy: 'konverWebhookApiTest' }],
+    ...trigger.description,
+  };
 
   webhookMethods = trigger.webhookMethods;
+
+  methods = trigger.methods;
 
   webhook = trigger.webhook;
 }

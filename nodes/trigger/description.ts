@@ -1,6 +1,5 @@
-import { NodeConnectionTypes, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import type { VendorDefinition } from '../../shared';
-import { credentialName } from './credential-names';
 import { ALL_EVENTS } from './event-selection';
 
 function setupNotice(vendor: VendorDefinition): INodeProperties[] {
@@ -76,21 +75,12 @@ function options(vendor: VendorDefinition): INodeProperties {
   };
 }
 
-/** The n8n description of a vendor's trigger, all of it read from the vendor's definition. */
-export function triggerDescription(vendor: VendorDefinition): INodeTypeDescription {
+/** What a trigger's description takes from the vendor's definition. */
+export function triggerDescription(vendor: VendorDefinition) {
   return {
-    displayName: `${vendor.name} Trigger`,
-    name: `${vendor.id}Trigger`,
-    icon: `file:${vendor.id}.svg`,
-    group: ['trigger'],
-    version: 1,
-    subtitle: '={{$parameter["events"].join(", ")}}',
     description: `Starts the workflow when ${vendor.name} sends a signed webhook event`,
     defaults: { name: `${vendor.name} Trigger` },
-    inputs: [],
-    outputs: [NodeConnectionTypes.Main],
-    credentials: [{ name: credentialName(vendor), required: true }],
     webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
     properties: [...setupNotice(vendor), eventPicker(vendor), options(vendor)],
-  };
+  } satisfies Partial<INodeTypeDescription>;
 }
