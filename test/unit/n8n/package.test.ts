@@ -8,6 +8,8 @@ const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 function load<T>(distPath: string): T {
+  // The built files, as n8n loads them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = require(join(root, distPath)) as Record<string, new () => T>;
   const [Class] = Object.values(exported);
   return new Class!();
