@@ -126,7 +126,11 @@ export function controlRoutes(simulator: Simulator): Route[] {
         for (const flag of ['duplicate', 'reorder'] as const) {
           if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw new BadRequest(`"${flag}" must be true or false.`);
         }
-        simulator.setDeliveryFaults(vendor, { duplicate: body.duplicate as boolean | undefined, reorder: body.reorder as boolean | undefined });
+        simulator.setDeliveryFaults(vendor, {
+          duplicate: body.duplicate as boolean | undefined,
+          reorder: body.reorder as boolean | undefined,
+          loseAnswers: optionalNumber(body.loseAnswers, 'loseAnswers'),
+        });
         return { status: 200, body: { ok: true } };
       },
     },

@@ -8,7 +8,14 @@ export interface DeliveryFaults {
   duplicate: boolean;
   /** Send a batch of fired events in reverse order. */
   reorder: boolean;
+  /**
+   * Treat the receiver's answer to the first N attempts of each delivery as lost, as when a
+   * response times out after the receiver already acted: the policy retries what arrived.
+   */
+  loseAnswers: number;
 }
+
+export const NO_FAULTS: DeliveryFaults = { duplicate: false, reorder: false, loseAnswers: 0 };
 
 export interface DelivererOptions {
   /** Multiplies the vendors' retry delays: 0.001 turns Konvox's 30 s into 30 ms for tests. */
@@ -56,7 +63,7 @@ export class Deliverer {
       Array.from({ length: copies }, () => ({ ...item, deliveryId: randomUUID() })),
     );
     const run = (async () => {
-      for (const item of planned) await this.deliver(subscription, item.deliveryId, item);
+      for (const item of planned) await this.deliver(subscription, item.deliveryId, item, faults);
     })();
     this.track(run);
     const dispatched: Dispatch[] = planned.map(({ deliveryId, event }) => ({ deliveryId, webhookId: subscription.id, event }));
@@ -68,13 +75,14 @@ export class Deliverer {
     void promise.finally(() => this.inFlight.delete(promise));
   }
 
-  private async deliver(subscription: Subscription, deliveryId: string, item: OutgoingEvent): Promise<void> {
+  private async deliver(subscription: Subscription, deliveryId: string, item: OutgoingEvent, faults: DeliveryFaults): Promise<void> {
     const vendor = VENDORS[subscription.vendor];
     const { maxAttempts, backoff } = vendor.delivery;
     const body = Buffer.from(item.body);
     const headers = deliveryHeaders(vendor, body, subscription.secret, item.event);
     for (let attempt = 1; attempt <= maxAttempts && !this.closing.signal.aborted; attempt += 1) {
-      const result = await this.attempt(subscription.url, headers, body, this.options.timeoutMs ?? vendor.delivery.timeoutMs);
+      const answered = await this.attempt(subscription.url, headers, body, this.options.timeoutMs ?? vendor.delivery.timeoutMs);
+      const result = attempt <= faults.loseAnswers ? { ...answered, status: null, error: 'answer lost (injected fault)' } : answered;
       const delivered = result.status !== null && result.status >= 200 && result.status < 300;
       const outcome = delivered ? 'delivered' : attempt < maxAttempts ? 'retrying' : 'failed';
       const record: DeliveryAttempt = {

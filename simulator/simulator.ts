@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freshSample, isVendorId, VENDORS, type EventSelection, type VendorId } from '../shared';
-import { Deliverer, type DeliveryFaults, type Dispatch, type OutgoingEvent } from './deliverer';
+import { Deliverer, NO_FAULTS, type DeliveryFaults, type Dispatch, type OutgoingEvent } from './deliverer';
 import { BadRequest, error, isRecord, type Reply } from './http-kit';
 import { Store, type DeliveryAttempt, type Subscription } from './store';
 
@@ -29,8 +29,6 @@ export interface FireRequest {
   /** Only this webhook, instead of every webhook subscribed to the event. */
   readonly webhookId?: string;
 }
-
-const NO_FAULTS: DeliveryFaults = { duplicate: false, reorder: false };
 
 /** The state of all five simulated vendors, shared by their APIs and the control API. */
 export class Simulator {
@@ -72,7 +70,8 @@ export class Simulator {
   }
 
   setDeliveryFaults(vendor: VendorId, faults: Partial<DeliveryFaults>): void {
-    this.deliveryFaults.set(vendor, { ...NO_FAULTS, ...this.deliveryFaults.get(vendor), ...faults });
+    const given = Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
+    this.deliveryFaults.set(vendor, { ...NO_FAULTS, ...this.deliveryFaults.get(vendor), ...given });
   }
 
   /** Runs the next injected fault of the vendor's API, if any: a reply ends the request there. */

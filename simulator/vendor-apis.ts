@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { freshSample, VENDORS, type VendorId } from '../shared';
+import { NO_FAULTS } from './deliverer';
 import { error, isRecord, type Handler, type Incoming, type Route } from './http-kit';
 import type { Simulator } from './simulator';
 import type { Subscription } from './store';
@@ -20,10 +21,7 @@ function guarded(simulator: Simulator, vendor: VendorId, handler: Handler): Hand
 /** Sends the vendor's webhook.test event to one webhook and reports what its endpoint answered. */
 async function sendTest(simulator: Simulator, subscription: Subscription) {
   const sample = freshSample(VENDORS[subscription.vendor], 'webhook.test', { id: randomUUID(), at: new Date() });
-  const run = simulator.deliverer.dispatch(subscription, [{ event: 'webhook.test', body: JSON.stringify(sample) }], {
-    duplicate: false,
-    reorder: false,
-  });
+  const run = simulator.deliverer.dispatch(subscription, [{ event: 'webhook.test', body: JSON.stringify(sample) }], NO_FAULTS);
   await run.done;
   const [dispatch] = run.dispatched;
   const attempt = simulator.store.attempts.findLast((entry) => entry.deliveryId === dispatch?.deliveryId);

@@ -80,7 +80,8 @@ export function triggerDescription(vendor: VendorDefinition) {
   return {
     description: `Starts the workflow when ${vendor.name} sends a signed webhook event`,
     defaults: { name: `${vendor.name} Trigger` },
-    webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+    // An empty responseData lets n8n answer with the `webhookResponse` that webhook() returns.
+    webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }],
     properties: [...setupNotice(vendor), eventPicker(vendor), options(vendor)],
   } satisfies Partial<INodeTypeDescription>;
 }

@@ -67,6 +67,6 @@ export function deliveryHandler(vendor: VendorDefinition) {
     };
     if (options.includeHeaders) metadata.headers = { ...request.headers } as IDataObject;
     const json: IDataObject = { ...(receipt.event.payload as IDataObject), convhooks: metadata };
-    return { workflowData: [this.helpers.returnJsonArray([json])] };
+    return { workflowData: [this.helpers.returnJsonArray([json])], webhookResponse: { received: true } };
   };
 }

@@ -243,6 +243,19 @@ describe('fault injection', () => {
     expect(receiver.received.map((r) => JSON.parse(r.body.toString()).eventType)).toEqual(['person.updated', 'person.created']);
   });
 
+  it('loses the receiver’s answers, so the retry policy resends what already arrived', async () => {
+    await configure('konvox');
+    await call('POST', `${sim.url}/_control/faults/delivery`, { vendor: 'konvox', loseAnswers: 2 });
+    const fired = await fire({ vendor: 'konvox', event: 'enrollment.completed' });
+    expect(fired.body.attempts.map((a: any) => [a.status, a.error, a.outcome])).toEqual([
+      [null, 'answer lost (injected fault)', 'retrying'],
+      [null, 'answer lost (injected fault)', 'retrying'],
+      [200, null, 'delivered'],
+    ]);
+    expect(receiver.received).toHaveLength(3);
+    expect(new Set(receiver.received.map((r) => r.body.toString())).size).toBe(1);
+  });
+
   it('sends an exact raw body when asked, for hostile-input tests', async () => {
     await configure('konvox', { secret: 's' });
     await fire({ vendor: 'konvox', event: 'contact.replied', rawBody: '{"event": "contact.replied" ,"data":{}}' });

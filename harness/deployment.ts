@@ -1,0 +1,89 @@
+import { VENDORS, type VendorDefinition, type VendorId } from '../shared';
+import type { Execution } from './n8n-api';
+import type { Stack } from './stack';
+import { waitFor } from './wait';
+import { createTriggerWorkflow, credentialFor, type TriggerWorkflow, type TriggerWorkflowOptions } from './workflows';
+
+export interface Deployment extends TriggerWorkflow {
+  readonly vendor: VendorDefinition;
+  /** The signing secret of the live subscription or of the user's vendor settings. */
+  secret(): Promise<string>;
+  publish(): Promise<void>;
+  unpublish(): Promise<void>;
+}
+
+interface SimWebhook {
+  id: string;
+  url: string;
+  active: boolean;
+  secret: string;
+  events: string[] | 'all';
+}
+
+export async function simWebhooks(stack: Stack, vendor: VendorId): Promise<SimWebhook[]> {
+  const response = await fetch(`${stack.sim.url}/_control/webhooks?vendor=${vendor}`);
+  return (await response.json()) as SimWebhook[];
+}
+
+/** Live subscriptions that deliver to `url`. */
+export async function liveAt(stack: Stack, vendor: VendorId, url: string): Promise<SimWebhook[]> {
+  return (await simWebhooks(stack, vendor)).filter((hook) => hook.active && hook.url === url);
+}
+
+async function answersAt(url: string): Promise<number> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await response.text();
+  return response.status;
+}
+
+/**
+ * A workflow with the vendor's trigger, set up as a user would: the credential, and for a
+ * vendor without an API, the production URL and secret entered in the vendor's settings.
+ */
+export async function deployTrigger(stack: Stack, vendorId: VendorId, options: TriggerWorkflowOptions = {}): Promise<Deployment> {
+  const vendor = VENDORS[vendorId] as VendorDefinition;
+  const manualSecret = `e2e-${vendorId}-secret`;
+  const credential = credentialFor(vendor, stack.sim, manualSecret);
+  const { id: credentialId } = await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data);
+  const workflow = await createTriggerWorkflow(stack.api, vendor, credentialId, options);
+  const events = options.events?.includes('*') === false ? options.events : undefined;
+  if (vendor.registration.kind === 'manual') {
+    await fetch(`${stack.sim.url}/_control/webhooks`, {
+      method: 'POST',
+      body: JSON.stringify({ vendor: vendorId, url: workflow.productionUrl, secret: manualSecret, events }),
+    });
+  }
+  const isApi = vendor.registration.kind === 'api';
+  return {
+    ...workflow,
+    vendor,
+    async secret() {
+      if (!isApi) return manualSecret;
+      const [live] = await liveAt(stack, vendorId, workflow.productionUrl);
+      if (!live) throw new Error(`${vendor.name} holds no live subscription for ${workflow.productionUrl}`);
+      return live.secret;
+    },
+    async publish() {
+      await stack.api.publish(workflow.id);
+      if (isApi) await waitFor(`${vendor.name} to hold a subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length > 0);
+      else await waitFor(`n8n to register ${workflow.productionUrl}`, () => answersAt(workflow.productionUrl), (status) => status !== 404);
+    },
+    async unpublish() {
+      await stack.api.unpublish(workflow.id);
+      if (isApi) await waitFor(`${vendor.name} to drop the subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length === 0);
+      else await waitFor(`n8n to unregister ${workflow.productionUrl}`, () => answersAt(workflow.productionUrl), (status) => status === 404);
+    },
+  };
+}
+
+/** The executions of a workflow once `count` of them have finished (and no more arrived meanwhile). */
+export async function executionsOf(stack: Stack, workflowId: string, count: number): Promise<Execution[]> {
+  const finished = (list: Execution[]) => list.filter((execution) => execution.finished || execution.status !== 'running');
+  const list = await waitFor(`${count} executions of ${workflowId}`, () => stack.api.executions(workflowId), (all) => finished(all).length >= count && all.length >= count);
+  return list;
+}
+
+/** The first output item of the trigger in an execution. */
+export function triggerItem(execution: Execution | undefined, triggerName: string): Record<string, unknown> | undefined {
+  return execution?.data?.resultData?.runData?.[triggerName]?.[0]?.data?.main?.[0]?.[0]?.json;
+}

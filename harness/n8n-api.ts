@@ -1,0 +1,87 @@
+/** n8n's REST (owner setup, API keys) and public API, as a headless admin uses them. */
+
+export interface Owner {
+  readonly email: string;
+  readonly password: string;
+  readonly firstName: string;
+  readonly lastName: string;
+}
+
+export const DEMO_OWNER: Owner = { email: 'demo@convhooks.dev', password: 'ConvHooks-demo-1', firstName: 'Demo', lastName: 'Owner' };
+
+const BROWSER_ID = 'convhooks-harness';
+
+async function rest(base: string, method: string, path: string, body?: unknown, cookie?: string) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, cookie: response.headers.get('set-cookie') ?? undefined };
+}
+
+/** Creates the owner on a fresh instance (or logs in on a used one) and returns a public API key. */
+export async function ownerApiKey(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
+  let session = await rest(base, 'POST', '/rest/owner/setup', owner);
+  if (session.status !== 200) session = await rest(base, 'POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+  if (session.status !== 200 || !session.cookie) throw new Error(`Could not sign in to n8n: ${session.status} ${JSON.stringify(session.body)}`);
+  const cookie = session.cookie.split(';')[0];
+  const scopes = await rest(base, 'GET', '/rest/api-keys/scopes', undefined, cookie);
+  const created = await rest(base, 'POST', '/rest/api-keys', { label: `convhooks-${Date.now()}`, scopes: scopes.body.data, expiresAt: null }, cookie);
+  if (created.status !== 200) throw new Error(`Could not create an n8n API key: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.data.rawApiKey as string;
+}
+
+/** An execution as the public API returns it with `includeData=true`, as far as the harness reads it. */
+export interface Execution {
+  readonly id: string;
+  readonly status: string;
+  readonly finished: boolean;
+  readonly data?: {
+    readonly resultData?: {
+      readonly runData?: Record<string, { data?: { main?: { json: Record<string, unknown> }[][] } }[]>;
+      readonly error?: { message?: string };
+    };
+  };
+}
+
+export class N8nApi {
+  constructor(
+    readonly base: string,
+    private readonly apiKey: string,
+  ) {}
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.base}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-n8n-api-key': this.apiKey },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new Error(`n8n ${method} ${path} → ${response.status}: ${text.slice(0, 500)}`);
+    return parsed as T;
+  }
+
+  createCredential(name: string, type: string, data: Record<string, unknown>) {
+    return this.call<{ id: string }>('POST', '/credentials', { name, type, data });
+  }
+
+  createWorkflow(workflow: Record<string, unknown>) {
+    return this.call<{ id: string }>('POST', '/workflows', workflow);
+  }
+
+  publish(id: string) {
+    return this.call<unknown>('POST', `/workflows/${id}/publish`);
+  }
+
+  unpublish(id: string) {
+    return this.call<unknown>('POST', `/workflows/${id}/unpublish`);
+  }
+
+  async executions(workflowId: string): Promise<Execution[]> {
+    const page = await this.call<{ data: Execution[] }>('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=250`);
+    return page.data;
+  }
+}

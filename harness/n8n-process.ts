@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { N8N_BIN, NODE24_BIN } from './paths';
+import { node24Env } from './runtime';
+
+export interface N8nOptions {
+  readonly port: number;
+  /** n8n's user folder: its SQLite database, encryption key and settings. */
+  readonly userFolder: string;
+  /** The built package's `dist`, loaded as custom extensions. */
+  readonly extensions: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface N8nProcess {
+  readonly url: string;
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+
+async function waitUntilHealthy(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} while starting; see ${logFile}`);
+    try {
+      const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+/** Starts the pinned n8n on loopback with the package loaded, and waits until it serves. */
+export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
+  mkdirSync(options.userFolder, { recursive: true });
+  const url = `http://127.0.0.1:${options.port}`;
+  const logFile = join(options.userFolder, 'n8n.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(NODE24_BIN, [N8N_BIN, 'start'], {
+    env: node24Env({
+      N8N_USER_FOLDER: options.userFolder,
+      N8N_PORT: String(options.port),
+      N8N_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_HOST: '127.0.0.1',
+      WEBHOOK_URL: `${url}/`,
+      N8N_CUSTOM_EXTENSIONS: options.extensions,
+      N8N_DIAGNOSTICS_ENABLED: 'false',
+      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+      N8N_TEMPLATES_ENABLED: 'false',
+      N8N_PERSONALIZATION_ENABLED: 'false',
+      N8N_RUNNERS_ENABLED: 'false',
+      N8N_SECURE_COOKIE: 'false',
+      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+      N8N_LOG_LEVEL: 'info',
+      // A test runner's NODE_ENV=test makes n8n exit at start.
+      NODE_ENV: 'production',
+      ...options.env,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    log.end();
+  };
+  try {
+    await waitUntilHealthy(url, child, logFile, 180_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, logFile, stop };
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INSTALLED_PACKAGE, N8N_BIN, NODE24_BIN, NODE24_DIR, ROOT, RUNTIME_DIR, RUNTIME_SOURCE } from './paths';
+import { withProgress } from './progress';
+import { runCommand } from './run-command';
+
+const STAMP = join(RUNTIME_DIR, '.installed-from');
+
+function lockDigest(): string {
+  const hash = createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json']) hash.update(readFileSync(join(RUNTIME_SOURCE, file)));
+  return hash.digest('hex');
+}
+
+/** The environment that runs n8n and its native rebuilds on Node 24. */
+export function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `${join(NODE24_DIR, 'bin')}:${process.env.PATH ?? ''}`, npm_config_nodedir: NODE24_DIR, ...extra };
+}
+
+/**
+ * Installs the pinned n8n (and Node 24) on first use, from `n8n-runtime/`'s lockfile, and
+ * reuses it while the lockfile is unchanged. Install scripts stay off (a Kafka native build
+ * fails offline); sqlite3 is rebuilt against Node 24's headers.
+ */
+export async function ensureRuntime(log: (line: string) => void = console.log): Promise<void> {
+  const digest = lockDigest();
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === digest && existsSync(N8N_BIN) && existsSync(NODE24_BIN)) return;
+  rmSync(RUNTIME_DIR, { recursive: true, force: true });
+  mkdirSync(RUNTIME_DIR, { recursive: true });
+  for (const file of ['package.json', 'package-lock.json']) cpSync(join(RUNTIME_SOURCE, file), join(RUNTIME_DIR, file));
+  await withProgress('Installing n8n 2.41.1 and Node 24 (first run only, about 4 minutes)', () =>
+    runCommand('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: RUNTIME_DIR }), log);
+  await withProgress('Building sqlite3 for Node 24 (about 1 minute)', () =>
+    runCommand('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: RUNTIME_DIR, env: node24Env() }), log);
+  writeFileSync(STAMP, digest);
+}
+
+/**
+ * Puts the n8n package exactly as `npm pack` ships it into the runtime, where it resolves
+ * n8n's own zod and n8n-workflow, as a community package does. Returns its `dist` folder.
+ */
+export async function installPackage(): Promise<string> {
+  const work = join(tmpdir(), `convhooks-pack-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    const packed = JSON.parse(await runCommand('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT }));
+    await runCommand('tar', ['xzf', join(work, packed[0].filename), '-C', work], { cwd: work });
+    rmSync(INSTALLED_PACKAGE, { recursive: true, force: true });
+    cpSync(join(work, 'package'), INSTALLED_PACKAGE, { recursive: true });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return join(INSTALLED_PACKAGE, 'dist');
+}

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { startSimulator, type RunningSimulator, type StartOptions } from '../simulator';
+import { N8nApi, ownerApiKey } from './n8n-api';
+import { startN8n, type N8nProcess } from './n8n-process';
+import { ROOT, STATE_DIR } from './paths';
+import { withProgress } from './progress';
+import { runCommand } from './run-command';
+import { ensureRuntime, installPackage } from './runtime';
+
+export interface StackOptions {
+  readonly n8nPort: number;
+  /** A folder under `.n8n/` for this stack's n8n data. */
+  readonly name: string;
+  readonly simulator?: StartOptions;
+  readonly n8nEnv?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+}
+
+export interface Stack {
+  readonly sim: RunningSimulator;
+  n8n: N8nProcess;
+  readonly api: N8nApi;
+  readonly userFolder: string;
+  /** Stops n8n and starts it again on the same data, as an operator's restart does. */
+  restartN8n(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds and packs the package, then runs the simulator and a local n8n with the package loaded. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? console.log;
+  await ensureRuntime(log);
+  await withProgress('Building n8n-nodes-convhooks', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
+  const extensions = await installPackage();
+  const sim = await startSimulator(options.simulator);
+  const userFolder = join(STATE_DIR, options.name);
+  const launch = () => startN8n({ port: options.n8nPort, userFolder, extensions, env: options.n8nEnv });
+  let n8n: N8nProcess;
+  try {
+    n8n = await withProgress(`Starting n8n on port ${options.n8nPort}`, launch, log);
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
+  const api = new N8nApi(n8n.url, await ownerApiKey(n8n.url));
+  const stack: Stack = {
+    sim,
+    n8n,
+    api,
+    userFolder,
+    async restartN8n() {
+      await stack.n8n.stop();
+      stack.n8n = await launch();
+    },
+    async stop() {
+      await stack.n8n.stop();
+      await sim.close();
+    },
+  };
+  return stack;
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { VendorDefinition } from '../shared';
+import type { RunningSimulator } from '../simulator';
+import type { N8nApi } from './n8n-api';
+
+/** Custom extensions load under this prefix in n8n. */
+export const NODE_TYPE_PREFIX = 'CUSTOM';
+
+export interface VendorCredential {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** What a user types into the vendor's credential: the simulator's API and key, or the secret they chose in its settings. */
+export function credentialFor(vendor: VendorDefinition, sim: RunningSimulator, secret: string): VendorCredential {
+  if (vendor.registration.kind === 'api') {
+    return { type: `${vendor.id}Api`, data: { apiKey: `sim-${vendor.id}-key`, baseUrl: sim.baseUrl(vendor.id) } };
+  }
+  return { type: `${vendor.id}WebhookApi`, data: { secret } };
+}
+
+export interface TriggerWorkflow {
+  readonly id: string;
+  readonly webhookId: string;
+  readonly productionUrl: string;
+  readonly triggerName: string;
+}
+
+/** A node as n8n's workflow JSON spells it; ids and positions are filled in. */
+export interface WorkflowNode {
+  readonly name: string;
+  readonly type: string;
+  readonly typeVersion: number;
+  readonly parameters: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+export interface TriggerWorkflowOptions {
+  readonly name?: string;
+  readonly events?: readonly string[];
+  readonly options?: Record<string, unknown>;
+  /** Nodes after the trigger, connected in a chain; a No Operation node by default. */
+  readonly downstream?: readonly WorkflowNode[];
+}
+
+/** Creates a workflow whose trigger is the vendor's node, with its credential; not yet published. */
+export async function createTriggerWorkflow(
+  api: N8nApi,
+  vendor: VendorDefinition,
+  credentialId: string,
+  options: TriggerWorkflowOptions = {},
+): Promise<TriggerWorkflow> {
+  const webhookId = randomUUID();
+  const triggerName = `${vendor.name} Trigger`;
+  const downstream: readonly WorkflowNode[] = options.downstream ?? [{ name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }];
+  const nodes = [
+    {
+      id: randomUUID(),
+      name: triggerName,
+      type: `${NODE_TYPE_PREFIX}.${vendor.id}Trigger`,
+      typeVersion: 1,
+      position: [0, 0],
+      webhookId,
+      parameters: { events: options.events ?? ['*'], options: options.options ?? {} },
+      credentials: { [credentialTypeOf(vendor)]: { id: credentialId, name: `${vendor.name} credential` } },
+    },
+    ...downstream.map((node, index) => ({ id: randomUUID(), position: [240 * (index + 1), 0], ...node })),
+  ];
+  const names = nodes.map((node) => node.name);
+  const connections = Object.fromEntries(
+    names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
+  );
+  const created = await api.createWorkflow({
+    name: options.name ?? `ConvHooks demo: ${vendor.name}`,
+    nodes,
+    connections,
+    settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+  });
+  return { id: created.id, webhookId, triggerName, productionUrl: `${api.base}/webhook/${webhookId}/webhook` };
+}
+
+export function credentialTypeOf(vendor: VendorDefinition): string {
+  return vendor.registration.kind === 'api' ? `${vendor.id}Api` : `${vendor.id}WebhookApi`;
+}

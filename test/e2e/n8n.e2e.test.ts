@@ -1,0 +1,145 @@
+/**
+ * The n8n side, shown in a real n8n 2.41.1 with the packed package loaded: publish and
+ * unpublish drive the lifecycle, the simulator delivers over HTTP, executions are read back
+ * through n8n's public API.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
+import { deployTrigger, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import { STATE_DIR } from '../../harness/paths';
+import { startStack, type Stack } from '../../harness/stack';
+import { pause } from '../../harness/wait';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+
+beforeAll(async () => {
+  rmSync(join(STATE_DIR, 'e2e'), { recursive: true, force: true });
+  stack = await startStack({ n8nPort: 5710, name: 'e2e', simulator: { timeScale: 0.001 } });
+}, 600_000);
+
+afterAll(() => stack?.stop(), 60_000);
+
+async function fire(vendor: VendorId, event: string, extra: Record<string, unknown> = {}) {
+  const response = await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor, event, wait: true, ...extra }) });
+  return (await response.json()) as { attempts: { status: number | null; requestBody: string; responseBody: string | null; webhookId: string }[] };
+}
+
+/** Posts a request to the production URL as an attacker or a broken vendor would. */
+async function post(url: string, body: string | Buffer, headers: Record<string, string>) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, body: await response.text() };
+}
+
+/** No execution may appear: give n8n time to start one, then count. */
+async function expectExecutionCount(deployment: Deployment, count: number) {
+  await pause(1500);
+  expect(await stack.api.executions(deployment.id)).toHaveLength(count);
+}
+
+describe.each(VENDOR_IDS)('%s trigger in n8n', (vendorId) => {
+  const vendor = VENDORS[vendorId] as VendorDefinition;
+  const [firstEvent, secondEvent] = Object.keys(vendor.events) as [string, string];
+  const isApi = vendor.registration.kind === 'api';
+  let deployment: Deployment;
+
+  beforeAll(async () => {
+    deployment = await deployTrigger(stack, vendorId, { events: [firstEvent] });
+  });
+
+  it('subscribes once on publish, runs once per signed event with the documented shape, and unsubscribes on unpublish', async () => {
+    await deployment.publish();
+    if (isApi) expect(await liveAt(stack, vendorId, deployment.productionUrl)).toEqual([expect.objectContaining({ events: [firstEvent] })]);
+
+    const fired = await fire(vendorId, firstEvent);
+    expect(fired.attempts.map((attempt) => [attempt.status, attempt.responseBody])).toEqual([[200, '{"received":true}']]);
+    const [execution] = await executionsOf(stack, deployment.id, 1);
+    expect(execution!.status).toBe('success');
+    const item = triggerItem(execution, deployment.triggerName)!;
+    const { convhooks, ...payload } = item;
+    expect(payload).toEqual(JSON.parse(fired.attempts[0]!.requestBody));
+    expect(vendor.events[firstEvent]!.schema.safeParse(payload).success).toBe(true);
+    expect(convhooks).toMatchObject({ vendor: vendorId, event: firstEvent, verified: true, schemaIssues: [] });
+
+    await deployment.unpublish();
+    if (isApi) expect(await liveAt(stack, vendorId, deployment.productionUrl)).toEqual([]);
+    const afterUnpublish = await fire(vendorId, firstEvent);
+    expect(afterUnpublish.attempts.every((attempt) => attempt.status !== 200)).toBe(true);
+
+    await deployment.publish();
+    if (isApi) expect(await liveAt(stack, vendorId, deployment.productionUrl)).toHaveLength(1);
+    await fire(vendorId, firstEvent);
+    await executionsOf(stack, deployment.id, 2);
+    await expectExecutionCount(deployment, 2);
+  });
+
+  it('answers hostile and unwanted requests as promised, and starts no execution', async () => {
+    const before = (await stack.api.executions(deployment.id)).length;
+    const secret = await deployment.secret();
+    const body = Buffer.from(JSON.stringify(vendor.events[firstEvent]!.sample));
+    const signed = deliveryHeaders(vendor, body, secret, firstEvent);
+    const header = vendor.signature.header.toLowerCase();
+
+    const forged = await post(deployment.productionUrl, body, { ...signed, [header]: deliveryHeaders(vendor, body, 'not-the-secret', firstEvent)[header]! });
+    expect(forged).toEqual({ status: 401, body: expect.stringContaining('"error":"signature_mismatch"') });
+
+    const { [header]: _signature, ...unsigned } = signed;
+    expect(await post(deployment.productionUrl, body, unsigned)).toEqual({ status: 401, body: expect.stringContaining('"error":"missing_signature"') });
+
+    const tampered = Buffer.from(body.toString().replace('{', '{"injected":true,'));
+    expect(await post(deployment.productionUrl, tampered, signed)).toMatchObject({ status: 401, body: expect.stringContaining('signature_mismatch') });
+
+    const other = Buffer.from(JSON.stringify(vendor.events[secondEvent]!.sample));
+    const unwanted = await post(deployment.productionUrl, other, deliveryHeaders(vendor, other, secret, secondEvent));
+    expect(unwanted).toEqual({ status: 200, body: expect.stringContaining(`does not listen for ${secondEvent}`) });
+
+    // Declared JSON that is not: n8n itself refuses it before any node runs.
+    const invalid = Buffer.from('{"not": json');
+    const invalidSigned = deliveryHeaders(vendor, invalid, secret, firstEvent);
+    expect(await post(deployment.productionUrl, invalid, invalidSigned)).toEqual({ status: 422, body: expect.stringContaining('Failed to parse request body') });
+    // Undeclared: the body reaches the node, which verifies it and then refuses it.
+    const asText = { ...invalidSigned, 'content-type': 'text/plain' };
+    expect(await post(deployment.productionUrl, invalid, asText)).toEqual({ status: 400, body: expect.stringContaining('"error":"invalid_json"') });
+
+    await expectExecutionCount(deployment, before);
+  });
+});
+
+describe('Konvox retries in n8n', () => {
+  it.each([
+    [true, 1],
+    [false, 3],
+  ])('with dedupe %s, a delivery whose answers were lost twice runs %i time(s)', async (dedupe, runs) => {
+    const deployment = await deployTrigger(stack, 'konvox', { events: ['contact.replied'], options: { dedupe } });
+    await deployment.publish();
+    const faults = { vendor: 'konvox', loseAnswers: 2 };
+    await fetch(`${stack.sim.url}/_control/faults/delivery`, { method: 'POST', body: JSON.stringify(faults) });
+    try {
+      const fired = await fire('konvox', 'contact.replied', { webhookId: (await liveAt(stack, 'konvox', deployment.productionUrl))[0]!.id });
+      expect(fired.attempts.map((attempt) => attempt.status)).toEqual([null, null, 200]);
+      await executionsOf(stack, deployment.id, runs);
+      await expectExecutionCount(deployment, runs);
+    } finally {
+      await fetch(`${stack.sim.url}/_control/faults/delivery`, { method: 'POST', body: JSON.stringify({ vendor: 'konvox', loseAnswers: 0 }) });
+      await deployment.unpublish();
+    }
+  });
+});
+
+describe('n8n restart with published workflows', () => {
+  it('keeps exactly one subscription per API trigger, and events still flow', async () => {
+    const deployments = await Promise.all((['converc', 'convo'] as const).map((vendor) => deployTrigger(stack, vendor, { events: ['*'] })));
+    for (const deployment of deployments) await deployment.publish();
+    await stack.restartN8n();
+    for (const deployment of deployments) {
+      const vendorId = deployment.vendor.id as VendorId;
+      expect(await liveAt(stack, vendorId, deployment.productionUrl)).toHaveLength(1);
+      const [event] = Object.keys(deployment.vendor.events) as [string];
+      const fired = await fire(vendorId, event);
+      expect(fired.attempts.map((attempt) => attempt.status)).toContain(200);
+      await executionsOf(stack, deployment.id, 1);
+    }
+  });
+});
