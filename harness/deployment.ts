@@ -42,7 +42,7 @@ async function answersAt(url: string): Promise<number> {
  */
 export async function deployTrigger(stack: Stack, vendorId: VendorId, options: TriggerWorkflowOptions = {}): Promise<Deployment> {
   const vendor = VENDORS[vendorId] as VendorDefinition;
-  const manualSecret = `e2e-${vendorId}-secret`;
+  const manualSecret = `${vendorId}-demo-secret`;
   const credential = credentialFor(vendor, stack.sim, manualSecret);
   const { id: credentialId } = await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data);
   const workflow = await createTriggerWorkflow(stack.api, vendor, credentialId, options);

@@ -3,13 +3,15 @@
  * unpublish drive the lifecycle, the simulator delivers over HTTP, executions are read back
  * through n8n's public API.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
 import { deployTrigger, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
 import { STATE_DIR } from '../../harness/paths';
 import { startStack, type Stack } from '../../harness/stack';
 import { pause } from '../../harness/wait';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium, screenshot, signIn } from './editor.browser';
 
 jest.setTimeout(120_000);
 
@@ -140,6 +142,50 @@ describe('n8n restart with published workflows', () => {
       const fired = await fire(vendorId, event);
       expect(fired.attempts.map((attempt) => attempt.status)).toContain(200);
       await executionsOf(stack, deployment.id, 1);
+    }
+  });
+});
+
+describe('the editor, in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run "npm run browser:install" (Debian's chromium package).`);
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+
+  it.each(VENDOR_IDS)('shows the %s trigger with its icon, events, setup notice and webhook URL', async (vendorId) => {
+    const vendor = VENDORS[vendorId] as VendorDefinition;
+    const events = Object.keys(vendor.events).slice(0, 2);
+    const deployment = await deployTrigger(stack, vendorId, { events, name: `Browser check: ${vendor.name}` });
+    await deployment.publish();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    try {
+      await signIn(page, stack.n8n.url);
+      await page.goto(`${stack.n8n.url}/workflow/${deployment.id}`);
+      const node = page.locator(`[data-test-id=canvas-node][data-node-name="${deployment.triggerName}"]`);
+      await node.waitFor();
+      expect(await node.locator('img').first().getAttribute('src')).toMatch(new RegExp(`/${vendorId}(\\.dark)?\\.svg$`));
+      await screenshot(page, `${vendorId}-workflow`);
+
+      await node.dblclick();
+      const panel = page.locator('[data-test-id=ndv]');
+      await panel.getByText('Webhook URLs').click();
+      await panel.locator('[data-test-id=radio-button-production]').click();
+      await panel.getByText(deployment.productionUrl).waitFor();
+      for (const event of events) await panel.getByText(`${vendor.events[event]!.title} (${event})`).waitFor();
+      const notice = panel.getByText(`${vendor.name} has no API to subscribe with`);
+      if (vendor.registration.kind === 'manual') {
+        await notice.waitFor();
+        expect(await notice.innerText()).toContain(vendor.registration.settingsPath);
+      } else {
+        expect(await notice.count()).toBe(0);
+      }
+      expect(await panel.locator(`img[src$="/${vendorId}.svg"], img[src$="/${vendorId}.dark.svg"]`).count()).toBeGreaterThan(0);
+      await screenshot(page, `${vendorId}-trigger-panel`);
+    } finally {
+      await page.close();
+      await deployment.unpublish();
     }
   });
 });

@@ -1,0 +1,77 @@
+// `npm start`: the simulator and a local n8n with ConvHooks loaded, one published demo
+// workflow per vendor, a sample event through each, and what to do next.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { VENDOR_IDS, VENDORS, type VendorId } from '../shared';
+import type { DeliveryAttempt } from '../simulator';
+import { deployTrigger, executionsOf, liveAt, type Deployment } from './deployment';
+import { DEMO_OWNER } from './n8n-api';
+import { STATE_DIR } from './paths';
+import { startStack } from './stack';
+
+const N8N_PORT = 5678;
+const SIMULATOR_PORT = 4780;
+
+function describeAttempt(attempt: DeliveryAttempt): string {
+  const answer = attempt.status === null ? attempt.error : String(attempt.status);
+  return `  [simulator] ${attempt.vendor} ${attempt.event} → attempt ${attempt.attempt}: ${answer} (${attempt.outcome})`;
+}
+
+async function secretFor(deployment: Deployment, vendorId: VendorId, simulatorUrl: string): Promise<string> {
+  if (VENDORS[vendorId].registration.kind === 'manual') return deployment.secret();
+  const response = await fetch(`${simulatorUrl}/_control/webhooks?vendor=${vendorId}`);
+  const hooks = (await response.json()) as { url: string; active: boolean; secret: string }[];
+  return hooks.find((hook) => hook.active && hook.url === deployment.productionUrl)?.secret ?? '';
+}
+
+async function main(): Promise<void> {
+  rmSync(join(STATE_DIR, 'demo'), { recursive: true, force: true });
+  let printDeliveries = false;
+  const stack = await startStack({
+    n8nPort: N8N_PORT,
+    name: 'demo',
+    simulator: { port: SIMULATOR_PORT, onAttempt: (attempt) => printDeliveries && console.log(describeAttempt(attempt)) },
+  });
+  const stop = async () => {
+    console.log('\nStopping n8n and the simulator…');
+    await stack.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+
+  const sendLines: string[] = [];
+  for (const vendorId of VENDOR_IDS) {
+    const vendor = VENDORS[vendorId];
+    const deployment = await deployTrigger(stack, vendorId, { events: ['*'] });
+    await deployment.publish();
+    const [event] = Object.keys(vendor.events) as [string];
+    await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor: vendorId, event, wait: true }) });
+    const [execution] = await executionsOf(stack, deployment.id, 1);
+    const subscriptions = vendor.registration.kind === 'api' ? `, ${(await liveAt(stack, vendorId, deployment.productionUrl)).length} subscription at ${vendor.name}` : '';
+    console.log(`✓ ${vendor.name}: workflow published${subscriptions}; sample ${event} → execution ${execution?.id} (${execution?.status})`);
+    const secret = await secretFor(deployment, vendorId, stack.sim.url);
+    sendLines.push(`  npx convhooks send ${vendorId} ${event} --url ${deployment.productionUrl} --secret ${secret}`);
+  }
+  printDeliveries = true;
+  console.log(`
+ConvHooks demo is running.
+
+  n8n editor   ${stack.n8n.url}
+  login        ${DEMO_OWNER.email} / ${DEMO_OWNER.password}
+  simulator    ${stack.sim.url}  (Converc API ${stack.sim.baseUrl('converc')}, Convo API ${stack.sim.baseUrl('convo')})
+
+Open a "ConvHooks demo" workflow and its Executions tab to see the typed items.
+Fire more events, signed exactly as each vendor would (paste one):
+${sendLines.join('\n')}
+or let the simulator deliver one to every subscribed workflow:
+  curl -X POST ${stack.sim.url}/_control/fire -d '{"vendor":"konvox","event":"enrollment.unsubscribed"}'
+
+Press Ctrl-C to stop everything.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_OWNER } from '../../harness/n8n-api';
+import { ARTIFACTS_DIR } from '../../harness/paths';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's Chromium, headless, kept off the network this machine does not have. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function signIn(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/signin`);
+  await page.fill('input[name=emailOrLdapLoginId]', DEMO_OWNER.email);
+  await page.fill('input[name=password]', DEMO_OWNER.password);
+  await page.click('[data-test-id=form-submit-button]');
+  await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const folder = join(ARTIFACTS_DIR, 'screenshots');
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
