@@ -31,7 +31,8 @@ export async function ensureRuntime(log: (line: string) => void = console.log): 
   mkdirSync(RUNTIME_DIR, { recursive: true });
   for (const file of ['package.json', 'package-lock.json']) cpSync(join(RUNTIME_SOURCE, file), join(RUNTIME_DIR, file));
   await withProgress('Installing n8n 2.41.1 and Node 24 (first run only, about 4 minutes)', () =>
-    runCommand('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: RUNTIME_DIR }), log);
+    // `npm ci` rejects this lockfile over optional platform packages npm leaves out; `install` follows it all the same.
+    runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: RUNTIME_DIR }), log);
   await withProgress('Building sqlite3 for Node 24 (about 1 minute)', () =>
     runCommand('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: RUNTIME_DIR, env: node24Env() }), log);
   writeFileSync(STAMP, digest);
