@@ -42,23 +42,34 @@ async function answersAt(url: string): Promise<number> {
  */
 export async function deployTrigger(stack: Stack, vendorId: VendorId, options: TriggerWorkflowOptions = {}): Promise<Deployment> {
   const vendor = VENDORS[vendorId] as VendorDefinition;
-  const manualSecret = `${vendorId}-demo-secret`;
-  const credential = credentialFor(vendor, stack.sim, manualSecret);
-  const { id: credentialId } = await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data);
+  const credentialId = await createVendorCredential(stack, vendor);
   const workflow = await createTriggerWorkflow(stack.api, vendor, credentialId, options);
-  const events = options.events?.includes('*') === false ? options.events : undefined;
-  if (vendor.registration.kind === 'manual') {
+  return deploymentOf(stack, vendor, workflow, options.events);
+}
+
+export const manualSecretOf = (vendor: VendorDefinition) => `${vendor.id}-demo-secret`;
+
+export async function createVendorCredential(stack: Stack, vendor: VendorDefinition): Promise<string> {
+  const credential = credentialFor(vendor, stack.sim, manualSecretOf(vendor));
+  return (await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data)).id;
+}
+
+/** Wraps a created workflow; for a vendor without an API, enters its URL in the vendor's settings. */
+export async function deploymentOf(stack: Stack, vendor: VendorDefinition, workflow: TriggerWorkflow, chosen?: readonly string[]): Promise<Deployment> {
+  const vendorId = vendor.id as VendorId;
+  const events = chosen?.includes('*') === false ? chosen : undefined;
+  const isApi = vendor.registration.kind === 'api';
+  if (!isApi) {
     await fetch(`${stack.sim.url}/_control/webhooks`, {
       method: 'POST',
-      body: JSON.stringify({ vendor: vendorId, url: workflow.productionUrl, secret: manualSecret, events }),
+      body: JSON.stringify({ vendor: vendorId, url: workflow.productionUrl, secret: manualSecretOf(vendor), events }),
     });
   }
-  const isApi = vendor.registration.kind === 'api';
   return {
     ...workflow,
     vendor,
     async secret() {
-      if (!isApi) return manualSecret;
+      if (!isApi) return manualSecretOf(vendor);
       const [live] = await liveAt(stack, vendorId, workflow.productionUrl);
       if (!live) throw new Error(`${vendor.name} holds no live subscription for ${workflow.productionUrl}`);
       return live.secret;
