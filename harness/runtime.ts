@@ -14,10 +14,20 @@ function lockDigest(): string {
   return hash.digest('hex');
 }
 
+/**
+ * The environment without what an enclosing `npm run` exports: its npm_config_* (this
+ * repository's ignore-scripts among them) would silently turn the native rebuild into a no-op.
+ */
+function ownEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key)));
+}
+
 /** The environment that runs n8n and its native rebuilds on Node 24. */
 export function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `${join(NODE24_DIR, 'bin')}:${process.env.PATH ?? ''}`, npm_config_nodedir: NODE24_DIR, ...extra };
+  return { ...ownEnv(), PATH: `${join(NODE24_DIR, 'bin')}:${process.env.PATH ?? ''}`, npm_config_nodedir: NODE24_DIR, ...extra };
 }
+
+const SQLITE_BINDING = join(RUNTIME_DIR, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 
 /**
  * Installs the pinned n8n (and Node 24) on first use, from `n8n-runtime/`'s lockfile, and
@@ -26,15 +36,16 @@ export function node24Env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
  */
 export async function ensureRuntime(log: (line: string) => void = console.log): Promise<void> {
   const digest = lockDigest();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === digest && existsSync(N8N_BIN) && existsSync(NODE24_BIN)) return;
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === digest && [N8N_BIN, NODE24_BIN, SQLITE_BINDING].every((file) => existsSync(file))) return;
   rmSync(RUNTIME_DIR, { recursive: true, force: true });
   mkdirSync(RUNTIME_DIR, { recursive: true });
   for (const file of ['package.json', 'package-lock.json']) cpSync(join(RUNTIME_SOURCE, file), join(RUNTIME_DIR, file));
   await withProgress('Installing n8n 2.41.1 and Node 24 (first run only, about 4 minutes)', () =>
     // `npm ci` rejects this lockfile over optional platform packages npm leaves out; `install` follows it all the same.
-    runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: RUNTIME_DIR }), log);
-  await withProgress('Building sqlite3 for Node 24 (about 1 minute)', () =>
-    runCommand('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: RUNTIME_DIR, env: node24Env() }), log);
+    runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: RUNTIME_DIR, env: ownEnv() }), log);
+  const rebuild = await withProgress('Building sqlite3 for Node 24 (about 1 minute)', () =>
+    runCommand('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], { cwd: RUNTIME_DIR, env: node24Env() }), log);
+  if (!existsSync(SQLITE_BINDING)) throw new Error(`sqlite3 was not built for Node 24 (${SQLITE_BINDING} is missing):\n${rebuild.slice(-3000)}`);
   writeFileSync(STAMP, digest);
 }
 

@@ -5,8 +5,10 @@ export type HeaderMap = Readonly<Record<string, string | readonly string[] | und
 export function headerValues(headers: HeaderMap, name: string): string[] {
   const wanted = name.toLowerCase();
   const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted) continue;
+  // On the hot path of every delivery: no entry arrays, and most names fail on length alone.
+  for (const key in headers) {
+    if (key.length !== wanted.length || !Object.hasOwn(headers, key) || key.toLowerCase() !== wanted) continue;
+    const value = headers[key];
     // Hosts are trusted to pass strings, but hostile input must not be able to make this throw.
     if (typeof value === 'string') values.push(value);
     else if (Array.isArray(value)) values.push(...value.filter((item): item is string => typeof item === 'string'));

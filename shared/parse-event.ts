@@ -73,7 +73,7 @@ export function checkBodySize(body: Uint8Array, maxBodyBytes = DEFAULT_MAX_BODY_
   return undefined;
 }
 
-function decodeJson(body: Uint8Array): { ok: true; value: JsonValue; text: string } | Failure {
+function decodeJson(body: Uint8Array): { ok: true; value: JsonValue } | Failure {
   let text: string;
   try {
     text = utf8.decode(body);
@@ -81,17 +81,35 @@ function decodeJson(body: Uint8Array): { ok: true; value: JsonValue; text: strin
     return failure('invalid_utf8', 'The request body is not valid UTF-8.');
   }
   try {
-    return { ok: true, value: JSON.parse(text) as JsonValue, text };
+    return { ok: true, value: JSON.parse(text) as JsonValue };
   } catch (error) {
     const detail = error instanceof Error ? `: ${error.message}` : '';
     return failure('invalid_json', `The request body is not valid JSON${detail}.`);
   }
 }
 
+/** Whether any object in the tree has a `__proto__`, `constructor` or `prototype` key. Allocation-free, iterative. */
+function holdsForbiddenKey(root: JsonObject): boolean {
+  const stack: JsonValue[] = [root];
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) stack.push(item);
+      continue;
+    }
+    for (const key in value) {
+      if (FORBIDDEN_KEYS.has(key)) return true;
+      const child = value[key];
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+  return false;
+}
+
 /**
  * Removes own `__proto__`, `constructor` and `prototype` keys, which JSON.parse creates as
- * plain properties but a later copy (zod's, a spread, a merge) would turn into a prototype.
- * Iterative, so no nesting depth can exhaust the stack.
+ * plain properties but a later copy (zod's, a merge) would turn into a prototype. Iterative,
+ * so no nesting depth can exhaust the stack.
  */
 function stripForbiddenKeys(root: JsonObject, issues: SchemaIssue[]): void {
   const stack: { value: JsonValue; path: string }[] = [{ value: root, path: '' }];
@@ -112,9 +130,6 @@ function stripForbiddenKeys(root: JsonObject, issues: SchemaIssue[]): void {
     }
   }
 }
-
-// A JSON escape can spell a forbidden key without its letters appearing in the text.
-const MAY_HOLD_FORBIDDEN_KEY = /__proto__|constructor|prototype|\\u/;
 
 function eventTypeOf(vendor: VendorDefinition, body: JsonObject, headers: HeaderMap, issues: SchemaIssue[]) {
   const fromBody = vendor.eventType.bodyFields.map((field) => body[field]).find((v) => typeof v === 'string');
@@ -167,7 +182,8 @@ export function parseEvent<V extends VendorDefinition>(
     return failure('not_an_object', `The JSON body is ${kind}; a JSON object was expected.`);
   }
   const issues: SchemaIssue[] = [];
-  if (MAY_HOLD_FORBIDDEN_KEY.test(decoded.text)) stripForbiddenKeys(body, issues);
+  // Keys, not text: a JSON escape can spell a forbidden key, and scanning long strings costs more than walking keys.
+  if (holdsForbiddenKey(body)) stripForbiddenKeys(body, issues);
   const rawType = eventTypeOf(vendor, body, options.headers ?? {}, issues);
   const dedupeKey = dedupeKeyOf(vendor, body, rawType, raw);
   const definition = rawType !== null && Object.hasOwn(vendor.events, rawType) ? vendor.events[rawType] : undefined;

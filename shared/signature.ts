@@ -78,8 +78,7 @@ export function verify(
   headers: HeaderMap,
   secrets: readonly Secret[],
 ): VerifyResult {
-  const usable = secrets.flatMap((secret, index) => (isUsable(secret) ? [{ secret, index }] : []));
-  if (usable.length === 0) return fail('no_secret', scheme.header);
+  if (!secrets.some(isUsable)) return fail('no_secret', scheme.header);
   const values = headerValues(headers, scheme.header);
   if (values.length === 0) return fail('missing_signature', scheme.header);
   const [only, ...others] = values;
@@ -87,8 +86,8 @@ export function verify(
   if (given === undefined) return fail('malformed_signature', scheme.header);
   let matched = -1;
   // Every secret is tried, so timing does not reveal which one is current.
-  for (const { secret, index } of usable) {
-    if (timingSafeEqual(hmac(secret, body), given) && matched < 0) matched = index;
-  }
+  secrets.forEach((secret, index) => {
+    if (isUsable(secret) && timingSafeEqual(hmac(secret, body), given) && matched < 0) matched = index;
+  });
   return matched >= 0 ? { ok: true, secretIndex: matched } : fail('signature_mismatch', scheme.header);
 }
