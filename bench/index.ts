@@ -1,0 +1,66 @@
+// `npm run bench`: the core's hot path against the floor and two well-known verifiers, our
+// trigger against n8n's own Webhook node in one real n8n, and the package's size. Every figure
+// is a ratio to a baseline measured in the same run.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ARTIFACTS_DIR, ROOT, STATE_DIR } from '../harness/paths';
+import { startStack } from '../harness/stack';
+import { benchCore } from './core';
+import { benchN8n } from './n8n';
+
+const TARGETS = { oursOverFloor: 0.75, oursOverStandardwebhooks: 2, oursOverStripe1KB: 1, acceptedOverBuiltin: 0.95, rejectedOverAccepted: 10, tarballKB: 150, runtimeDependencies: 0 };
+
+const fmt = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2));
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+function packageFigures() {
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const pkg = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: ROOT, encoding: 'utf8' }));
+  return { tarballKB: packed.size / 1024, unpackedKB: packed.unpackedSize / 1024, files: packed.entryCount, runtimeDependencies: Object.keys(pkg.dependencies ?? {}).length };
+}
+
+async function main() {
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+  console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
+  const core = benchCore();
+  const pkg = packageFigures();
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+  rmSync(join(STATE_DIR, 'bench'), { recursive: true, force: true });
+  const stack = await startStack({ n8nPort: 5712, name: 'bench' });
+  let n8n;
+  try {
+    n8n = await benchN8n(stack, { concurrency, seconds });
+  } finally {
+    await stack.stop();
+  }
+
+  const lines = [
+    '| measure | ops/s or value | baseline | ratio | target | |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const row of core) {
+    const at1KB = row.bytes <= 2048;
+    lines.push(`| core ${row.payload}: ours (verify + parse + validate) vs floor | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.floor)} | ${fmt(row.ratios.oursOverFloor)} | ≥ ${TARGETS.oursOverFloor} | ${verdict(row.ratios.oursOverFloor >= TARGETS.oursOverFloor)} |`);
+    lines.push(`| core ${row.payload}: ours vs standardwebhooks | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.standardwebhooks)} | ${fmt(row.ratios.oursOverStandardwebhooks)} | ≥ ${TARGETS.oursOverStandardwebhooks} | ${verdict(row.ratios.oursOverStandardwebhooks >= TARGETS.oursOverStandardwebhooks)} |`);
+    lines.push(`| core ${row.payload}: ours vs Stripe constructEvent | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.stripe)} | ${fmt(row.ratios.oursOverStripe)} | ${at1KB ? `≥ ${TARGETS.oursOverStripe1KB}` : '—'} | ${at1KB ? verdict(row.ratios.oursOverStripe >= TARGETS.oursOverStripe1KB) : ''} |`);
+    lines.push(`| core ${row.payload}: ours rejecting a forgery | ${fmt(row.opsPerSecond.oursForged)} | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.oursForged / row.opsPerSecond.ours)} | — | |`);
+  }
+  lines.push(`| n8n, ${concurrency} connections, ${seconds} s: our trigger, valid signatures vs built-in Webhook node (req/s) | ${fmt(n8n.oursAccepted.requestsPerSecond)} | ${fmt(n8n.builtinWebhook.requestsPerSecond)} | ${fmt(n8n.ratios.acceptedOverBuiltin)} | ≥ ${TARGETS.acceptedOverBuiltin} | ${verdict(n8n.ratios.acceptedOverBuiltin >= TARGETS.acceptedOverBuiltin)} |`);
+  lines.push(`| n8n: our trigger, forged signatures (401, no execution) vs accepted (req/s) | ${fmt(n8n.oursForged.requestsPerSecond)} | ${fmt(n8n.oursAccepted.requestsPerSecond)} | ${fmt(n8n.ratios.rejectedOverAccepted)} | ≥ ${TARGETS.rejectedOverAccepted} | ${verdict(n8n.ratios.rejectedOverAccepted >= TARGETS.rejectedOverAccepted)} |`);
+  lines.push(`| package: packed tarball (KB) | ${fmt(pkg.tarballKB)} | | | ≤ ${TARGETS.tarballKB} | ${verdict(pkg.tarballKB <= TARGETS.tarballKB)} |`);
+  lines.push(`| package: runtime dependencies | ${pkg.runtimeDependencies} | | | ${TARGETS.runtimeDependencies} | ${verdict(pkg.runtimeDependencies === TARGETS.runtimeDependencies)} |`);
+  const table = lines.join('\n');
+  console.log(`\n${table}\n`);
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = join(ARTIFACTS_DIR, 'bench.json');
+  writeFileSync(file, `${JSON.stringify({ machine, targets: TARGETS, core, n8n, package: pkg, table }, null, 2)}\n`);
+  console.log(`Written to ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

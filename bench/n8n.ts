@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { deliveryHeaders, VENDORS } from '../shared';
+import { deployTrigger, manualSecretOf } from '../harness/deployment';
+import { ROOT } from '../harness/paths';
+import type { Stack } from '../harness/stack';
+import { waitFor } from '../harness/wait';
+import { PAYLOADS } from './payloads';
+
+const run = promisify(execFile);
+const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
+
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly statuses: Record<string, number>;
+  readonly latencyP99Ms: number;
+}
+
+export interface N8nRow {
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly builtinWebhook: LoadResult;
+  readonly oursAccepted: LoadResult;
+  readonly oursForged: LoadResult;
+  readonly ratios: { acceptedOverBuiltin: number; rejectedOverAccepted: number };
+}
+
+/** Load from a separate process (autocannon), so the generator does not share n8n's event loop. */
+async function load(url: string, headers: Record<string, string>, body: Buffer, concurrency: number, seconds: number): Promise<LoadResult> {
+  const args = [AUTOCANNON, '--json', '-c', String(concurrency), '-d', String(seconds), '-m', 'POST', '-b', body.toString('utf8')];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
+  const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; statusCodeStats?: Record<string, { count: number }>; '2xx': number; non2xx: number };
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]));
+  return { requestsPerSecond: result.requests.average, statuses, latencyP99Ms: result.latency.p99 };
+}
+
+async function drained(stack: Stack, workflowId: string): Promise<void> {
+  // Executions run after the answer (onReceived): let the backlog finish before the next phase.
+  let last = -1;
+  await waitFor('executions to settle', async () => {
+    const page = await stack.api.call<{ data: { id: string }[] }>('GET', `/executions?workflowId=${workflowId}&limit=1&status=running`);
+    const running = page.data.length;
+    const settled = running === 0 && last === 0;
+    last = running;
+    return settled;
+  }, (settled) => settled, 300_000);
+}
+
+/** Our trigger against n8n's own Webhook node, same instance, payload and concurrency; then forged traffic. */
+export async function benchN8n(stack: Stack, options: { concurrency: number; seconds: number }): Promise<N8nRow> {
+  const { body } = PAYLOADS[0]!;
+  const vendor = VENDORS.konver;
+  // Repeats of one body are the point of a load test, so dedupe is off here.
+  const ours = await deployTrigger(stack, 'konver', { events: ['*'], options: { dedupe: false }, name: 'Bench: Konver Trigger' });
+  await ours.publish();
+  const builtin = await stack.api.createWorkflow({
+    name: 'Bench: built-in Webhook',
+    nodes: [
+      { id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'bench-builtin', parameters: { httpMethod: 'POST', path: 'bench-builtin', responseMode: 'onReceived', options: {} } },
+      { id: 'w2', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+    ],
+    connections: { Webhook: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+    settings: { executionOrder: 'v1' },
+  });
+  await stack.api.publish(builtin.id);
+  const builtinUrl = `${stack.n8n.url}/webhook/bench-builtin`;
+  await waitFor('the built-in webhook', async () => (await fetch(builtinUrl, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === 200);
+
+  const signed = deliveryHeaders(vendor, body, manualSecretOf(vendor), undefined);
+  const forged = deliveryHeaders(vendor, body, 'not-the-secret', undefined);
+  const { concurrency, seconds } = options;
+  await load(builtinUrl, signed, body, concurrency, 3);
+  await load(ours.productionUrl, signed, body, concurrency, 3);
+  await drained(stack, builtin.id);
+  await drained(stack, ours.id);
+  const builtinWebhook = await load(builtinUrl, signed, body, concurrency, seconds);
+  await drained(stack, builtin.id);
+  const oursAccepted = await load(ours.productionUrl, signed, body, concurrency, seconds);
+  await drained(stack, ours.id);
+  const oursForged = await load(ours.productionUrl, forged, body, concurrency, seconds);
+  return {
+    concurrency,
+    seconds,
+    builtinWebhook,
+    oursAccepted,
+    oursForged,
+    ratios: {
+      acceptedOverBuiltin: oursAccepted.requestsPerSecond / builtinWebhook.requestsPerSecond,
+      rejectedOverAccepted: oursForged.requestsPerSecond / oursAccepted.requestsPerSecond,
+    },
+  };
+}
