@@ -1,0 +1,5 @@
+import { kolvera } from '../../../shared/vendors';
+import { zapierApp } from '../../src';
+import { version } from './package.json';
+
+export = zapierApp(kolvera, version);

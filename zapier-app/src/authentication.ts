@@ -1,0 +1,122 @@
+import type { AuthField, Authentication, Bundle, ZObject } from 'zapier-platform-core';
+import type { ManualRegistration, ReceiveOptions, SubscriptionApi, VendorDefinition } from '../../shared';
+import { baseUrlOf, callVendor, readAnswer } from './vendor-api';
+
+/** Only where the vendor's doc is silent on the header may the user name another one. */
+function signatureHeaderField(vendor: VendorDefinition): AuthField[] {
+  if (vendor.signature.assumption === undefined) return [];
+  return [
+    {
+      key: 'signatureHeader',
+      label: 'Signature Header',
+      type: 'string',
+      required: false,
+      default: vendor.signature.header,
+      helpText: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption}`,
+    },
+  ];
+}
+
+function apiKeyAuthentication(vendor: VendorDefinition, api: SubscriptionApi): Authentication {
+  return {
+    type: 'custom',
+    fields: [
+      { key: 'apiKey', label: 'API Key', type: 'password', required: true, helpText: `Create one in ${vendor.name} under ${api.apiKeyLocation}.` },
+      {
+        key: 'baseUrl',
+        label: 'Base URL',
+        type: 'string',
+        required: false,
+        default: api.defaultBaseUrl,
+        isNoSecret: true,
+        helpText: `${vendor.name}'s API address. Change it only to point at a local simulator or a proxy.`,
+      },
+      ...signatureHeaderField(vendor),
+    ],
+    // Listing the webhooks is the cheapest call that proves the key works.
+    test: async (zapier: ZObject, bundle: Bundle) => {
+      const webhooks = readAnswer(zapier, vendor, api.listResponse, await callVendor(zapier, bundle, vendor, api, api.list));
+      return { host: new URL(baseUrlOf(bundle, api)).host, webhooks: webhooks.length };
+    },
+    connectionLabel: '{{bundle.inputData.host}}',
+  };
+}
+
+/** A signing secret cannot be tried against an API the vendor lacks: check what can be checked now. */
+function signingSetupProblem(vendor: VendorDefinition, authData: Bundle['authData']): string | undefined {
+  if (authData.verification === 'disabled') return undefined;
+  const secret = authData.secret ?? '';
+  if (secret.trim() === '') return `Paste the Webhook Secret ${vendor.name} showed when you added the webhook.`;
+  if (secret !== secret.trim()) return 'The Webhook Secret starts or ends with white space; copy it again without it.';
+  const header = authData.signatureHeader || vendor.signature.header;
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header)) return `"${header}" is not a valid HTTP header name.`;
+  return undefined;
+}
+
+/** Konvox-like vendors describe no signature, so running without one must stay a visible choice. */
+function verificationChoice(vendor: VendorDefinition): AuthField[] {
+  if (vendor.signature.assumption === undefined) return [];
+  return [
+    {
+      key: 'verification',
+      label: 'Signature Verification',
+      required: false,
+      default: 'required',
+      choices: {
+        required: 'Verify every delivery (recommended)',
+        disabled: `Do not verify (unsafe): anyone who learns the Zap's URL can trigger it with made-up ${vendor.name} events`,
+      },
+      helpText: 'Without verification, items carry convhooks verified = false.',
+    },
+  ];
+}
+
+function signingSecretAuthentication(vendor: VendorDefinition, registration: ManualRegistration): Authentication {
+  return {
+    type: 'custom',
+    fields: [
+      {
+        key: 'secret',
+        label: 'Webhook Secret',
+        type: 'password',
+        required: true,
+        helpText: `The secret ${vendor.name} shows when you add the webhook in ${registration.settingsPath}.`,
+      },
+      {
+        key: 'previousSecret',
+        label: 'Previous Webhook Secret',
+        type: 'password',
+        required: false,
+        helpText: 'While you rotate the secret, deliveries signed with this one are accepted too. Clear it once the rotation is done.',
+      },
+      ...signatureHeaderField(vendor),
+      ...verificationChoice(vendor),
+    ],
+    test: async (zapier: ZObject, bundle: Bundle) => {
+      const problem = signingSetupProblem(vendor, bundle.authData);
+      if (problem !== undefined) throw new zapier.errors.Error(problem, 'InvalidSigningSetup');
+      const verifies = bundle.authData.verification !== 'disabled';
+      return { label: verifies ? `${vendor.name} webhooks, signed` : `${vendor.name} webhooks, NOT verified` };
+    },
+    connectionLabel: '{{bundle.inputData.label}}',
+  };
+}
+
+export function authenticationFor(vendor: VendorDefinition): Authentication {
+  const { registration } = vendor;
+  return registration.kind === 'api' ? apiKeyAuthentication(vendor, registration.api) : signingSecretAuthentication(vendor, registration);
+}
+
+/**
+ * How a delivery is verified: the one-time secret the subscription returned (API vendors), or
+ * the secrets and choices in the connection (vendors whose webhooks are added by hand).
+ */
+export function verificationOptions(vendor: VendorDefinition, bundle: Bundle, subscriptionSecret: string | undefined): ReceiveOptions {
+  const signatureHeader = bundle.authData.signatureHeader || undefined;
+  if (vendor.registration.kind === 'api') return { secrets: subscriptionSecret === undefined ? [] : [subscriptionSecret], signatureHeader };
+  return {
+    secrets: [bundle.authData.secret ?? '', bundle.authData.previousSecret ?? ''],
+    signatureHeader,
+    verification: bundle.authData.verification === 'disabled' ? 'disabled' : 'required',
+  };
+}

@@ -1,0 +1,87 @@
+import type { Bundle, ZObject } from 'zapier-platform-core';
+import { z } from 'zod/v4';
+import { receive, type HeaderMap, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { verificationOptions } from './authentication';
+import { listedItems, toItem, type TriggerItem } from './items';
+import { callVendor, readAnswer } from './vendor-api';
+
+/** What `performSubscribe` returns; Zapier keeps it and hands it back as `bundle.subscribeData`. */
+const subscribeData = z.looseObject({ id: z.string().min(1), secret: z.string() });
+export type SubscribeData = z.infer<typeof subscribeData>;
+
+/**
+ * Zapier passes a hook's headers CGI-style, `Http-X-Convo-Signature` for `X-Convo-Signature`
+ * (only the content headers come unprefixed); the core looks them up by the vendor's names.
+ */
+export function vendorHeaders(zapierHeaders: Readonly<Record<string, string>>): HeaderMap {
+  return Object.fromEntries(Object.entries(zapierHeaders).map(([name, value]) => [name.replace(/^http[-_]/i, ''), value]));
+}
+
+/**
+ * Turns one delivery into at most one item. Nothing unverified is parsed; whatever is refused
+ * (a bad or missing signature, a body that is not an event, another event) yields no item and
+ * says why in the Zap's log, since Zapier answers the vendor before `perform` runs.
+ */
+export function hookPerform(vendor: VendorDefinition, eventName: string) {
+  return async (zapier: ZObject, bundle: Bundle): Promise<TriggerItem[]> => {
+    const refuse = (why: string) => {
+      zapier.console.log(`${vendor.name} ${eventName} trigger: delivery ignored, ${why}`);
+      return [];
+    };
+    const request = bundle.rawRequest;
+    if (typeof request?.content !== 'string') return refuse('Zapier passed no raw request body, so the signature cannot be checked.');
+    const secret = subscribeData.safeParse(bundle.subscribeData);
+    const options = verificationOptions(vendor, bundle, secret.success ? secret.data.secret : undefined);
+    const receipt = receive(vendor, Buffer.from(request.content, 'utf8'), vendorHeaders(request.headers ?? {}), options);
+    if (!receipt.ok) return refuse(`${receipt.reason}: ${receipt.message}`);
+    if (receipt.eventType !== eventName) return refuse(`it is a ${receipt.eventType ?? 'typeless'} event, not ${eventName}.`);
+    return [toItem(vendor, receipt, receipt.verified)];
+  };
+}
+
+function subscriptionOf(zapier: ZObject, vendor: VendorDefinition, bundle: Bundle): SubscribeData {
+  const parsed = subscribeData.safeParse(bundle.subscribeData);
+  if (!parsed.success) throw new zapier.errors.Error(`Zapier holds no ${vendor.name} subscription for this Zap.`, 'NoSubscription');
+  return parsed.data;
+}
+
+const isGone = (status: number) => status === 404 || status === 410;
+
+/** REST hooks: subscribe `bundle.targetUrl` to this one event through the vendor's API, and back out. */
+export function subscriptionLifecycle(vendor: VendorDefinition, api: SubscriptionApi, eventName: string) {
+  return {
+    performSubscribe: async (zapier: ZObject, bundle: Bundle): Promise<SubscribeData> => {
+      if (!bundle.targetUrl) throw new zapier.errors.Error('Zapier gave no URL to subscribe.', 'NoTargetUrl');
+      const answer = await callVendor(zapier, bundle, vendor, api, api.create(bundle.targetUrl, [eventName]));
+      const created = readAnswer(zapier, vendor, api.createdResponse, answer);
+      // The secret exists only in this answer; Zapier stores it with the subscription for `perform`.
+      return { id: created.subscription.id, secret: created.secret };
+    },
+    performUnsubscribe: async (zapier: ZObject, bundle: Bundle) => {
+      const { id } = subscriptionOf(zapier, vendor, bundle);
+      const accepted = (status: number) => (status >= 200 && status < 300) || isGone(status);
+      const answer = await callVendor(zapier, bundle, vendor, api, api.remove(id), accepted);
+      if (isGone(answer.status)) zapier.console.log(`${vendor.name} subscription ${id} was already gone.`);
+      return { id, removed: true };
+    },
+  };
+}
+
+/** The most recent events asked for at once: the simulator's `display` takes 1 to 100, Converc's doc names no cap. */
+const MAX_LISTED = 100;
+
+/**
+ * Sample items for the Zap editor, shaped as `perform` shapes a delivery: the vendor's recent
+ * events of this type where its API has such a poll, else the documented example.
+ */
+export function listPerform(vendor: VendorDefinition, eventName: string) {
+  const documented = [vendor.events[eventName]?.sample];
+  const api = vendor.registration.kind === 'api' ? vendor.registration.api : undefined;
+  return async (zapier: ZObject, bundle: Bundle): Promise<TriggerItem[]> => {
+    if (api?.recentEvents === undefined || api.recentEventsResponse === undefined) return listedItems(vendor, eventName, documented);
+    // Zapier's limit is -1 ("as many as you can") while it fills its dedupe list.
+    const limit = bundle.meta?.limit > 0 ? Math.min(bundle.meta.limit, MAX_LISTED) : MAX_LISTED;
+    const answer = await callVendor(zapier, bundle, vendor, api, api.recentEvents(eventName, limit));
+    return listedItems(vendor, eventName, readAnswer(zapier, vendor, api.recentEventsResponse, answer));
+  };
+}
