@@ -1,0 +1,120 @@
+import { VENDORS, type VendorDefinition } from '../../shared';
+import { call } from '../support/http';
+import { APPS, captureLog, fireAndCatch, keyPaths, loopback, testerFor, triggerOf, zapierRawRequest } from './harness';
+
+const env = loopback();
+
+const SECRET = 'whsec_zapier_static_hook';
+const MANUAL_VENDORS = ['konver', 'kolvera', 'konvox'] as const;
+type ManualVendor = (typeof MANUAL_VENDORS)[number];
+const EVERY_TRIGGER = MANUAL_VENDORS.flatMap((vendorId) => Object.keys(VENDORS[vendorId].events).map((event) => [vendorId, event] as const));
+
+/**
+ * What the user does with a static hook: paste the Zap's URL into the vendor's settings and
+ * tick the event; the simulator then delivers, signed, as the vendor would.
+ */
+async function deliveredTo(vendorId: ManualVendor, eventName: string, secret = SECRET) {
+  await call('POST', `${env.sim.url}/_control/webhooks`, { vendor: vendorId, url: env.receiver.url, events: [eventName], secret });
+  return fireAndCatch(env, vendorId, eventName);
+}
+
+describe.each(EVERY_TRIGGER)('%s static hook trigger for %s', (vendorId, eventName) => {
+  it('turns a delivery signed with the connection secret into the typed item', async () => {
+    const run = testerFor(APPS[vendorId]);
+    const delivery = await deliveredTo(vendorId, eventName);
+    const trigger = triggerOf(APPS[vendorId], eventName);
+    const items = await run(trigger.perform, { authData: { secret: SECRET }, rawRequest: zapierRawRequest(delivery) });
+    const { id: payloadId, ...fields } = JSON.parse(delivery.body.toString('utf8'));
+    expect(items).toEqual([
+      {
+        id: expect.stringMatching(new RegExp(`^${vendorId}:`)),
+        ...fields,
+        convhooks: { vendor: vendorId, event: eventName, verified: true, payloadId: payloadId ?? null, schemaIssues: [] },
+      },
+    ]);
+    expect(keyPaths(items[0]).sort()).toEqual(keyPaths(trigger.sample).sort());
+  });
+});
+
+describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
+  const vendor = VENDORS[vendorId] as VendorDefinition;
+  const app = APPS[vendorId];
+  const [eventName, otherEvent] = Object.keys(vendor.events) as [string, string];
+  const trigger = triggerOf(app, eventName);
+  const run = testerFor(app);
+
+  async function performLogged(bundle: Record<string, unknown>) {
+    const log = captureLog();
+    try {
+      return { items: await run(trigger.perform, bundle), log: log.lines };
+    } finally {
+      log.restore();
+    }
+  }
+
+  it('yields no item for a forged, unsigned or wrongly keyed request, and logs why', async () => {
+    const delivery = await deliveredTo(vendorId, eventName);
+    const body = delivery.body.toString('utf8');
+    const forged = body.replace(/"data":\{/, '"data":{"forged":true,');
+    expect(forged).not.toBe(body);
+    const cases = [
+      { bundle: { authData: { secret: SECRET }, rawRequest: zapierRawRequest(delivery, { content: forged }) }, reason: 'signature_mismatch' },
+      { bundle: { authData: { secret: SECRET }, rawRequest: zapierRawRequest(delivery, { drop: vendor.signature.header }) }, reason: 'missing_signature' },
+      { bundle: { authData: { secret: 'not-the-secret' }, rawRequest: zapierRawRequest(delivery) }, reason: 'signature_mismatch' },
+      { bundle: { authData: {}, rawRequest: zapierRawRequest(delivery) }, reason: 'no_secret' },
+    ];
+    for (const { bundle, reason } of cases) {
+      const { items, log } = await performLogged(bundle);
+      expect(items).toEqual([]);
+      expect(log).toEqual([expect.stringContaining(reason)]);
+    }
+  });
+
+  it('ignores a signed delivery of another event, and says so', async () => {
+    const delivery = await deliveredTo(vendorId, otherEvent);
+    const { items, log } = await performLogged({ authData: { secret: SECRET }, rawRequest: zapierRawRequest(delivery) });
+    expect(items).toEqual([]);
+    expect(log).toEqual([expect.stringContaining(`not ${eventName}`)]);
+  });
+
+  it('accepts the previous secret during a rotation', async () => {
+    const delivery = await deliveredTo(vendorId, eventName, 'whsec_old');
+    const { items } = await performLogged({ authData: { secret: SECRET, previousSecret: 'whsec_old' }, rawRequest: zapierRawRequest(delivery) });
+    expect(items).toHaveLength(1);
+  });
+
+  it('performList returns the documented sample with the same keys as perform', async () => {
+    const delivery = await deliveredTo(vendorId, eventName);
+    const [hooked] = await run(trigger.perform, { authData: { secret: SECRET }, rawRequest: zapierRawRequest(delivery) });
+    const listed = await run(trigger.performList, { authData: { secret: SECRET } });
+    const { convhooks, ...documented } = trigger.sample;
+    expect(listed).toEqual([{ ...documented, convhooks: { ...(convhooks as object), verified: false } }]);
+    expect(keyPaths(listed[0]).sort()).toEqual(keyPaths(hooked).sort());
+  });
+
+  it('checks the connection fields it can check without an API', async () => {
+    const test = app.authentication!.test as Parameters<typeof run>[0];
+    await expect(run(test, { authData: { secret: SECRET } })).resolves.toEqual({ label: `${vendor.name} webhooks, signed` });
+    await expect(run(test, { authData: { secret: '' } })).rejects.toThrow(/Paste the Webhook Secret/);
+    await expect(run(test, { authData: { secret: ` ${SECRET}` } })).rejects.toThrow(/white space/);
+  });
+
+  if (vendor.signature.assumption !== undefined) {
+    it('reads the signature from the header the connection names', async () => {
+      const delivery = await deliveredTo(vendorId, eventName);
+      const renamed = zapierRawRequest(delivery, { drop: vendor.signature.header });
+      renamed.headers['Http-X-Account-Signature'] = String(delivery.headers[vendor.signature.header.toLowerCase()]);
+      const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader: 'X-Account-Signature' }, rawRequest: renamed });
+      expect(items).toHaveLength(1);
+    });
+
+    it('runs without verification only when the connection says so, and marks the items', async () => {
+      const delivery = await deliveredTo(vendorId, eventName);
+      const unsigned = zapierRawRequest(delivery, { drop: vendor.signature.header });
+      const { items } = await performLogged({ authData: { secret: '', verification: 'disabled' }, rawRequest: unsigned });
+      expect(items).toEqual([expect.objectContaining({ convhooks: expect.objectContaining({ verified: false }) })]);
+      const test = app.authentication!.test as Parameters<typeof run>[0];
+      await expect(run(test, { authData: { verification: 'disabled' } })).resolves.toEqual({ label: `${vendor.name} webhooks, NOT verified` });
+    });
+  }
+});
