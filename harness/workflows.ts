@@ -58,7 +58,7 @@ export async function createTriggerWorkflow(
       id: randomUUID(),
       name: triggerName,
       type: `${NODE_TYPE_PREFIX}.${vendor.id}Trigger`,
-      typeVersion: 1,
+      typeVersion: 1.1,
       position: [0, 0],
       webhookId,
       parameters: { events: options.events ?? ['*'], options: options.options ?? {} },

@@ -10,7 +10,9 @@ export class KolveraTrigger implements INodeType {
     name: 'kolveraTrigger',
     icon: { light: 'file:kolvera.svg', dark: 'file:kolvera.dark.svg' },
     group: ['trigger'],
-    version: 1,
+    // 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
+    version: [1, 1.1],
+    defaultVersion: 1.1,
     subtitle: '={{$parameter["events"].join(", ")}}',
     inputs: [],
     outputs: [NodeConnectionTypes.Main],

@@ -10,7 +10,9 @@ export class KonverTrigger implements INodeType {
     name: 'konverTrigger',
     icon: { light: 'file:konver.svg', dark: 'file:konver.dark.svg' },
     group: ['trigger'],
-    version: 1,
+    // 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
+    version: [1, 1.1],
+    defaultVersion: 1.1,
     subtitle: '={{$parameter["events"].join(", ")}}',
     inputs: [],
     outputs: [NodeConnectionTypes.Main],

@@ -1,6 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { receive, type ReceiveOptions, type VendorDefinition } from '../../shared';
-import { credentialName, type SigningCredentials } from './credential-names';
+import { signingCredentials } from './credential-cache';
+import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
 import { heldSecrets, seenBefore } from './static-data';
 
@@ -17,17 +18,27 @@ interface RawRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** Where the secrets come from: what `create` stored (API vendors), or the user's credential. */
-async function verificationOptions(context: IWebhookFunctions, vendor: VendorDefinition, options: TriggerOptions): Promise<ReceiveOptions> {
-  if (vendor.registration.kind === 'api') {
-    return { secrets: heldSecrets(context.getWorkflowStaticData('node')), signatureHeader: options.signatureHeader };
-  }
-  const credentials = (await context.getCredentials(credentialName(vendor))) as unknown as SigningCredentials;
+function fromCredentials(credentials: SigningCredentials, options: TriggerOptions): ReceiveOptions {
   return {
     secrets: [credentials.secret, credentials.previousSecret ?? ''],
     signatureHeader: options.signatureHeader || credentials.signatureHeader,
     verification: credentials.verification === 'disabled' ? 'disabled' : 'required',
   };
+}
+
+/**
+ * Verifies and parses with the secrets the node holds: what `create` stored (API vendors), or
+ * the user's credential, re-read once when a signature fails against an older copy of it.
+ */
+async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, options: TriggerOptions) {
+  if (vendor.registration.kind === 'api') {
+    const secrets = heldSecrets(context.getWorkflowStaticData('node'));
+    return receive(vendor, request.rawBody, request.headers, { secrets, signatureHeader: options.signatureHeader });
+  }
+  const cached = await signingCredentials(context, vendor);
+  const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(cached.credentials, options));
+  if (receipt.ok || receipt.status !== 401 || !cached.mayRefresh) return receipt;
+  return receive(vendor, request.rawBody, request.headers, fromCredentials(await cached.refresh(), options));
 }
 
 function reject(context: IWebhookFunctions, status: number, error: string, message: string): IWebhookResponseData {
@@ -47,7 +58,7 @@ export function deliveryHandler(vendor: VendorDefinition) {
       return reject(this, 400, 'unreadable_body', 'The raw request body was not available, so the signature cannot be checked.');
     }
     const options = this.getNodeParameter('options', {}) as TriggerOptions;
-    const receipt = receive(vendor, request.rawBody, request.headers, await verificationOptions(this, vendor, options));
+    const receipt = await verifiedReceipt(this, vendor, request as RawRequest & { rawBody: Buffer }, options);
     if (!receipt.ok) return reject(this, receipt.status, receipt.reason, receipt.message);
 
     const { eventType } = receipt;

@@ -7,6 +7,8 @@ import type { IDataObject, IHookFunctions, INode, IWebhookFunctions } from 'n8n-
 
 export interface ContextSetup {
   nodeType: string;
+  /** The credential's id as the node refers to it; a fresh one per context unless given. */
+  credentialId?: string;
   parameters: Record<string, unknown>;
   credentials: Record<string, Record<string, unknown>>;
   staticData?: IDataObject;
@@ -15,17 +17,26 @@ export interface ContextSetup {
 
 const node: INode = { id: 'node-1', name: 'Trigger', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} };
 
+let contexts = 0;
+
 function base(setup: ContextSetup) {
   const staticData = setup.staticData ?? {};
   const logs: string[] = [];
+  const reads = { count: 0 };
+  contexts += 1;
+  const credentialId = setup.credentialId ?? `credential-${contexts}`;
+  const credentials = Object.fromEntries(Object.keys(setup.credentials).map((name) => [name, { id: credentialId, name }]));
   return {
     staticData,
     logs,
+    reads,
     context: {
-      getNode: () => ({ ...node, type: setup.nodeType }),
+      getNode: () => ({ ...node, type: setup.nodeType, credentials }),
+      getWorkflow: () => ({ id: 'workflow-1', name: 'Test workflow', active: true }),
       getWorkflowStaticData: () => staticData,
       getNodeParameter: (name: string, fallback?: unknown) => (name in setup.parameters ? setup.parameters[name] : fallback),
       getCredentials: async (name: string) => {
+        reads.count += 1;
         const found = setup.credentials[name];
         if (!found) throw new Error(`Node does not have credentials "${name}"`);
         return found;
@@ -78,7 +89,7 @@ export interface FakeResponse {
 
 /** IWebhookFunctions for `webhook()`: the request n8n received, byte for byte, and a response to write. */
 export function webhookContext(setup: ContextSetup & { body: Buffer; headers: Record<string, string | string[]>; rawBodyLazily?: boolean }) {
-  const { context, staticData, logs } = base(setup);
+  const { context, staticData, logs, reads } = base(setup);
   const response: FakeResponse = {};
   const request: { rawBody?: Buffer; headers: typeof setup.headers; readRawBody?: () => Promise<void> } = { headers: setup.headers };
   if (setup.rawBodyLazily) {
@@ -103,5 +114,5 @@ export function webhookContext(setup: ContextSetup & { body: Buffer; headers: Re
     getHeaderData: () => setup.headers,
     helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
   };
-  return { context: webhook as unknown as IWebhookFunctions, staticData, response, logs };
+  return { context: webhook as unknown as IWebhookFunctions, staticData, response, logs, credentialReads: reads };
 }

@@ -18,6 +18,7 @@ const SECRET = 'whsec_test';
 const PRODUCTION_URL = 'http://n8n.test/webhook/abc/webhook';
 
 interface Delivery {
+  credentialId?: string;
   body?: Buffer;
   headers?: Record<string, string | string[]>;
   events?: string[];
@@ -42,6 +43,7 @@ async function deliver(vendorId: VendorId, event: string, delivery: Delivery = {
   const { credentials, staticData } = setupFor(vendor, delivery.staticData, delivery.credential);
   const ctx = webhookContext({
     nodeType: vendorId,
+    credentialId: delivery.credentialId,
     parameters: { events: delivery.events ?? ['*'], options: delivery.options ?? {} },
     credentials,
     staticData,
@@ -50,7 +52,7 @@ async function deliver(vendorId: VendorId, event: string, delivery: Delivery = {
     rawBodyLazily: delivery.rawBodyLazily,
   });
   const result = await NODES[vendorId].webhook!.call(ctx.context);
-  return { result, response: ctx.response, staticData: ctx.staticData };
+  return { result, response: ctx.response, staticData: ctx.staticData, credentialReads: ctx.credentialReads.count };
 }
 
 const EVERY_EVENT = (Object.keys(VENDORS) as VendorId[]).flatMap((id) => Object.keys(VENDORS[id].events).map((event) => [id, event] as const));
@@ -190,5 +192,47 @@ describe('trigger details', () => {
     }
     expect((staticData.seen as string[]).length).toBe(1000);
     expect((staticData.seen as string[])[999]).toBe('kolvera:meeting.booked:evt-1004');
+  });
+});
+
+describe('signing secrets between deliveries', () => {
+  const body = Buffer.from(JSON.stringify(VENDORS.kolvera.events['meeting.booked'].sample));
+  const signedWith = (secret: string) => deliveryHeaders(VENDORS.kolvera, body, secret, 'meeting.booked');
+  const start = new Date('2026-11-23T12:00:00Z').getTime();
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: start, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('reads the credential once a minute, not once per delivery', async () => {
+    const reads = [];
+    for (let i = 0; i < 5; i += 1) reads.push((await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-a', options: { dedupe: false } })).credentialReads);
+    jest.setSystemTime(start + 61_000);
+    reads.push((await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-a', options: { dedupe: false } })).credentialReads);
+    expect(reads).toEqual([1, 0, 0, 0, 0, 1]);
+  });
+
+  it('picks up a just-saved secret on the first delivery that needs it, once the copy is 5 s old', async () => {
+    await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-b', credential: { secret: 'old' }, headers: signedWith('old') });
+    const rotated = { credentialId: 'cache-b', credential: { secret: 'new' }, headers: signedWith('new'), options: { dedupe: false } };
+    const tooSoon = await deliver('kolvera', 'meeting.booked', rotated);
+    expect(tooSoon.response).toMatchObject({ statusCode: 401 });
+    jest.setSystemTime(start + 5_000);
+    const afterRefresh = await deliver('kolvera', 'meeting.booked', rotated);
+    expect(afterRefresh.result.workflowData).toHaveLength(1);
+    expect(afterRefresh.credentialReads).toBe(1);
+  });
+
+  it('re-reads at most once per 5 s under a flood of forged requests', async () => {
+    await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-c' });
+    let reads = 0;
+    for (let second = 0; second < 20; second += 1) {
+      jest.setSystemTime(start + 5_000 + second * 250);
+      const forged = await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-c', headers: signedWith('attacker') });
+      expect(forged.response).toMatchObject({ statusCode: 401 });
+      reads += forged.credentialReads;
+    }
+    expect(reads).toBeLessThanOrEqual(2);
   });
 });
