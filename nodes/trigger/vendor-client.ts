@@ -1,5 +1,6 @@
 import {
   NodeApiError,
+  sleep,
   type IHookFunctions,
   type IHttpRequestMethods,
   type JsonObject,
@@ -8,7 +9,7 @@ import type { z } from 'zod/v4';
 import type { RequestDescription, VendorDefinition } from '../../shared';
 import { credentialName, type ApiCredentials } from './credential-names';
 
-type HookContext = Pick<IHookFunctions, 'getCredentials' | 'getNode' | 'helpers'>;
+type HookContext = Pick<IHookFunctions, 'getCredentials' | 'getNode' | 'helpers' | 'logger'>;
 
 export interface VendorAnswer {
   readonly status: number;
@@ -38,7 +39,25 @@ function describeFailure(vendor: VendorDefinition, request: RequestDescription, 
   return { message: `${vendor.name} refused ${call} (${answer.status})`, description: detail.trim() || undefined };
 }
 
-/** Sends a vendor API request described by the core, authenticated by the node's credential. */
+/** Vendor calls answer in well under a second; one that hangs must fail the activation, not stall it. */
+const TIMEOUT_MS = 10_000;
+const MAX_ATTEMPTS = 3;
+/** A Retry-After beyond this is left to n8n, which retries a failed activation on its own. */
+const MAX_RETRY_WAIT_MS = 5_000;
+
+function retryWait(answer: VendorAnswer | undefined, attempt: number): number | undefined {
+  if (answer !== undefined && answer.status !== 429 && answer.status < 500) return undefined;
+  const retryAfter = Number(answer?.headers['retry-after']);
+  const wait = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 250 * 2 ** attempt;
+  return wait <= MAX_RETRY_WAIT_MS ? wait : undefined;
+}
+
+/**
+ * Sends a vendor API request described by the core, authenticated by the node's credential.
+ * Reads and deletes are retried through rate limits, outages and timeouts; a create is not,
+ * since a create whose answer was lost may have subscribed: the next activation's cleanup
+ * removes that one, where a retry here would add a second.
+ */
 export async function callVendor(
   context: HookContext,
   vendor: VendorDefinition,
@@ -49,34 +68,42 @@ export async function callVendor(
   const credentials = (await context.getCredentials(name)) as unknown as ApiCredentials;
   const url = new URL(credentials.baseUrl.replace(/\/+$/, '') + request.path);
   for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
-  let response;
-  try {
-    response = await context.helpers.httpRequestWithAuthentication.call(context as IHookFunctions, name, {
-      method: request.method as IHttpRequestMethods,
-      url: url.toString(),
-      body: request.body as JsonObject | undefined,
-      json: true,
-      returnFullResponse: true,
-      ignoreHttpStatusErrors: true,
-    });
-  } catch (error) {
-    throw new NodeApiError(context.getNode(), { message: String(error) } as JsonObject, {
-      message: `Could not reach ${vendor.name} at ${credentials.baseUrl}`,
-      description: error instanceof Error ? error.message : String(error),
-    });
-  }
-  const answer: VendorAnswer = {
-    status: response.statusCode as number,
-    body: response.body as unknown,
-    headers: (response.headers ?? {}) as Record<string, string>,
-  };
-  if (!accept(answer.status)) {
+  const attempts = request.method === 'POST' ? 1 : MAX_ATTEMPTS;
+  for (let attempt = 1; ; attempt += 1) {
+    let answer: VendorAnswer | undefined;
+    let failure: unknown;
+    try {
+      const response = await context.helpers.httpRequestWithAuthentication.call(context as IHookFunctions, name, {
+        method: request.method as IHttpRequestMethods,
+        url: url.toString(),
+        body: request.body as JsonObject | undefined,
+        json: true,
+        returnFullResponse: true,
+        ignoreHttpStatusErrors: true,
+        timeout: TIMEOUT_MS,
+      });
+      answer = { status: response.statusCode as number, body: response.body as unknown, headers: (response.headers ?? {}) as Record<string, string> };
+      if (accept(answer.status)) return answer;
+    } catch (error) {
+      failure = error;
+    }
+    const wait = retryWait(answer, attempt);
+    if (attempt < attempts && wait !== undefined) {
+      context.logger.warn(`${vendor.name} ${request.method} ${request.path} failed (${answer?.status ?? String(failure)}); retrying in ${wait} ms.`);
+      await sleep(wait);
+      continue;
+    }
+    if (answer === undefined) {
+      throw new NodeApiError(context.getNode(), { message: String(failure) } as JsonObject, {
+        message: `Could not reach ${vendor.name} at ${credentials.baseUrl}`,
+        description: failure instanceof Error ? failure.message : String(failure),
+      });
+    }
     throw new NodeApiError(context.getNode(), { status: answer.status, body: answer.body } as JsonObject, {
       ...describeFailure(vendor, request, answer),
       httpCode: String(answer.status),
     });
   }
-  return answer;
 }
 
 /** Reads a vendor answer through the core's schema, or fails with what did not fit. */

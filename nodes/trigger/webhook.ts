@@ -3,7 +3,8 @@ import { receive, type ReceiveOptions, type VendorDefinition } from '../../share
 import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
-import { heldSecrets, seenBefore } from './static-data';
+import { isRepeatedDelivery } from './dedupe';
+import { heldSecrets } from './static-data';
 
 interface TriggerOptions {
   dedupe?: boolean;
@@ -65,7 +66,7 @@ export function deliveryHandler(vendor: VendorDefinition) {
     if (!isSelected(selectedEvents(this), eventType ?? '')) {
       return { webhookResponse: { received: true, ignored: `The trigger does not listen for ${eventType ?? 'events without a type'}.` } };
     }
-    if (options.dedupe !== false && seenBefore(this.getWorkflowStaticData('node'), receipt.dedupeKey)) {
+    if (options.dedupe !== false && isRepeatedDelivery(this, receipt.dedupeKey)) {
       return { webhookResponse: { received: true, duplicate: true } };
     }
     const metadata: IDataObject = {

@@ -9,6 +9,8 @@ export interface ContextSetup {
   nodeType: string;
   /** The credential's id as the node refers to it; a fresh one per context unless given. */
   credentialId?: string;
+  /** The node's id: n8n's identity of one trigger across requests; a fresh one per context unless given. */
+  nodeId?: string;
   parameters: Record<string, unknown>;
   credentials: Record<string, Record<string, unknown>>;
   staticData?: IDataObject;
@@ -31,7 +33,7 @@ function base(setup: ContextSetup) {
     logs,
     reads,
     context: {
-      getNode: () => ({ ...node, type: setup.nodeType, credentials }),
+      getNode: () => ({ ...node, id: setup.nodeId ?? `node-${contexts}`, type: setup.nodeType, credentials }),
       getWorkflow: () => ({ id: 'workflow-1', name: 'Test workflow', active: true }),
       getWorkflowStaticData: () => staticData,
       getNodeParameter: (name: string, fallback?: unknown) => (name in setup.parameters ? setup.parameters[name] : fallback),

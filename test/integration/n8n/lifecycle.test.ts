@@ -135,9 +135,20 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
     expect(ctx.logs).toEqual([expect.stringMatching(/subscription .* was already gone/)]);
   });
 
+  it('rides out a passing outage and rate limit on reads and deletes', async () => {
+    await activate();
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 503 });
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 429, retryAfterSeconds: 1 });
+    const ctx = context();
+    expect(await run('checkExists', ctx)).toBe(true);
+    expect(await run('delete', ctx)).toBe(true);
+    expect(await live()).toEqual([]);
+    expect(ctx.logs).toEqual([expect.stringMatching(/failed \(503\); retrying in 500 ms/), expect.stringMatching(/failed \(429\); retrying in 1000 ms/)]);
+  });
+
   it('surfaces a failed delete and keeps the subscription to retry later', async () => {
     await activate();
-    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 500 });
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 500, times: 3 });
     await expect(run('delete', context())).rejects.toMatchObject({ message: expect.stringMatching(/unavailable \(500\)/) });
     expect(Object.keys(staticData.subscriptions as IDataObject)).toEqual([PRODUCTION_URL]);
     expect(await run('delete', context())).toBe(true);
@@ -151,7 +162,7 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
     });
     await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 429, retryAfterSeconds: 30 });
     await expect(activate()).rejects.toMatchObject({ message: expect.stringMatching(/rate limiting requests \(429\)/), description: expect.stringMatching(/in 30 seconds/) });
-    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 503 });
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor, status: 503, times: 3 });
     await expect(activate()).rejects.toMatchObject({ message: expect.stringMatching(/unavailable \(503\)/) });
     expect(await remote()).toEqual([]);
     await activate();

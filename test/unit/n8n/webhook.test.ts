@@ -19,6 +19,7 @@ const PRODUCTION_URL = 'http://n8n.test/webhook/abc/webhook';
 
 interface Delivery {
   credentialId?: string;
+  nodeId?: string;
   body?: Buffer;
   headers?: Record<string, string | string[]>;
   events?: string[];
@@ -44,6 +45,7 @@ async function deliver(vendorId: VendorId, event: string, delivery: Delivery = {
   const ctx = webhookContext({
     nodeType: vendorId,
     credentialId: delivery.credentialId,
+    nodeId: delivery.nodeId,
     parameters: { events: delivery.events ?? ['*'], options: delivery.options ?? {} },
     credentials,
     staticData,
@@ -184,6 +186,15 @@ describe('trigger details', () => {
     expect((metadata.schemaIssues as IDataObject[]).map((issue) => issue.path)).toEqual(['data.enrollmentId', 'data.campaignId', 'data.reason']);
   });
 
+  it('dedupes two deliveries in flight at once, which n8n hands each its own copy of static data', async () => {
+    const body = Buffer.from(JSON.stringify(VENDORS.konvox.events['enrollment.created'].sample));
+    const [first, second] = await Promise.all([
+      deliver('konvox', 'enrollment.created', { body, nodeId: 'concurrent', staticData: {} }),
+      deliver('konvox', 'enrollment.created', { body, nodeId: 'concurrent', staticData: {} }),
+    ]);
+    expect([first.result.workflowData?.length, second.result.webhookResponse]).toEqual([1, { received: true, duplicate: true }]);
+  });
+
   it('bounds the keys kept for dedupe', async () => {
     const staticData: IDataObject = {};
     for (let index = 0; index < 1005; index += 1) {
@@ -207,15 +218,15 @@ describe('signing secrets between deliveries', () => {
 
   it('reads the credential once a minute, not once per delivery', async () => {
     const reads = [];
-    for (let i = 0; i < 5; i += 1) reads.push((await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-a', options: { dedupe: false } })).credentialReads);
+    for (let i = 0; i < 5; i += 1) reads.push((await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-a', nodeId: 'cache-node', options: { dedupe: false } })).credentialReads);
     jest.setSystemTime(start + 61_000);
-    reads.push((await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-a', options: { dedupe: false } })).credentialReads);
+    reads.push((await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-a', nodeId: 'cache-node', options: { dedupe: false } })).credentialReads);
     expect(reads).toEqual([1, 0, 0, 0, 0, 1]);
   });
 
   it('picks up a just-saved secret on the first delivery that needs it, once the copy is 5 s old', async () => {
-    await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-b', credential: { secret: 'old' }, headers: signedWith('old') });
-    const rotated = { credentialId: 'cache-b', credential: { secret: 'new' }, headers: signedWith('new'), options: { dedupe: false } };
+    await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-b', nodeId: 'cache-node', credential: { secret: 'old' }, headers: signedWith('old') });
+    const rotated = { credentialId: 'cache-b', nodeId: 'cache-node', credential: { secret: 'new' }, headers: signedWith('new'), options: { dedupe: false } };
     const tooSoon = await deliver('kolvera', 'meeting.booked', rotated);
     expect(tooSoon.response).toMatchObject({ statusCode: 401 });
     jest.setSystemTime(start + 5_000);
@@ -229,7 +240,7 @@ describe('signing secrets between deliveries', () => {
     let reads = 0;
     for (let second = 0; second < 20; second += 1) {
       jest.setSystemTime(start + 5_000 + second * 250);
-      const forged = await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-c', headers: signedWith('attacker') });
+      const forged = await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-c', nodeId: 'cache-node', headers: signedWith('attacker') });
       expect(forged.response).toMatchObject({ statusCode: 401 });
       reads += forged.credentialReads;
     }
