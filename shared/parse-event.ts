@@ -98,7 +98,8 @@ function holdsForbiddenKey(root: JsonObject): boolean {
       continue;
     }
     for (const key in value) {
-      if (FORBIDDEN_KEYS.has(key)) return true;
+      // Every forbidden key is 9 or 11 characters long: most keys are ruled out without a lookup.
+      if ((key.length === 9 || key.length === 11) && FORBIDDEN_KEYS.has(key)) return true;
       const child = value[key];
       if (typeof child === 'object' && child !== null) stack.push(child);
     }
@@ -132,7 +133,14 @@ function stripForbiddenKeys(root: JsonObject, issues: SchemaIssue[]): void {
 }
 
 function eventTypeOf(vendor: VendorDefinition, body: JsonObject, headers: HeaderMap, issues: SchemaIssue[]) {
-  const fromBody = vendor.eventType.bodyFields.map((field) => body[field]).find((v) => typeof v === 'string');
+  let fromBody: string | undefined;
+  for (const field of vendor.eventType.bodyFields) {
+    const value = body[field];
+    if (typeof value === 'string') {
+      fromBody = value;
+      break;
+    }
+  }
   const { header } = vendor.eventType;
   const fromHeader = header === undefined ? undefined : singleHeader(headers, header);
   if (typeof fromBody === 'string') {

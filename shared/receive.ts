@@ -35,7 +35,7 @@ export function receive<V extends VendorDefinition>(
   if (tooLarge?.error === 'body_too_large') return { ok: false, status: 413, reason: tooLarge.error, message: tooLarge.message };
   const verified = options.verification !== 'disabled';
   if (verified) {
-    const scheme = { ...vendor.signature, header: options.signatureHeader || vendor.signature.header };
+    const scheme = options.signatureHeader ? { ...vendor.signature, header: options.signatureHeader } : vendor.signature;
     const check = verify(scheme, raw, headers, options.secrets);
     if (!check.ok) return { ok: false, status: 401, reason: check.reason, message: check.message };
   }

@@ -78,16 +78,18 @@ export function verify(
   headers: HeaderMap,
   secrets: readonly Secret[],
 ): VerifyResult {
-  if (!secrets.some(isUsable)) return fail('no_secret', scheme.header);
+  let usable = 0;
+  for (const secret of secrets) if (isUsable(secret)) usable += 1;
+  if (usable === 0) return fail('no_secret', scheme.header);
   const values = headerValues(headers, scheme.header);
   if (values.length === 0) return fail('missing_signature', scheme.header);
-  const [only, ...others] = values;
-  const given = only !== undefined && others.length === 0 ? decodeSignature(only) : undefined;
+  const given = values.length === 1 ? decodeSignature(values[0] ?? '') : undefined;
   if (given === undefined) return fail('malformed_signature', scheme.header);
   let matched = -1;
   // Every secret is tried, so timing does not reveal which one is current.
-  secrets.forEach((secret, index) => {
+  for (let index = 0; index < secrets.length; index += 1) {
+    const secret = secrets[index];
     if (isUsable(secret) && timingSafeEqual(hmac(secret, body), given) && matched < 0) matched = index;
-  });
+  }
   return matched >= 0 ? { ok: true, secretIndex: matched } : fail('signature_mismatch', scheme.header);
 }
