@@ -40,11 +40,16 @@ async function answersAt(url: string): Promise<number> {
  * A workflow with the vendor's trigger, set up as a user would: the credential, and for a
  * vendor without an API, the production URL and secret entered in the vendor's settings.
  */
-export async function deployTrigger(stack: Stack, vendorId: VendorId, options: TriggerWorkflowOptions = {}): Promise<Deployment> {
+export async function deployTrigger(stack: Stack, vendorId: VendorId, options: DeployOptions = {}): Promise<Deployment> {
   const vendor = VENDORS[vendorId] as VendorDefinition;
   const credentialId = await createVendorCredential(stack, vendor);
   const workflow = await createTriggerWorkflow(stack.api, vendor, credentialId, options);
-  return deploymentOf(stack, vendor, workflow, options.events);
+  return deploymentOf(stack, vendor, workflow, options.events, await options.deliverVia?.(workflow.productionUrl));
+}
+
+export interface DeployOptions extends TriggerWorkflowOptions {
+  /** For a vendor without an API: the URL entered in its settings, when it is not n8n's own (a proxy). */
+  readonly deliverVia?: (productionUrl: string) => Promise<string>;
 }
 
 export const manualSecretOf = (vendor: VendorDefinition) => `${vendor.id}-demo-secret`;
@@ -55,14 +60,20 @@ export async function createVendorCredential(stack: Stack, vendor: VendorDefinit
 }
 
 /** Wraps a created workflow; for a vendor without an API, enters its URL in the vendor's settings. */
-export async function deploymentOf(stack: Stack, vendor: VendorDefinition, workflow: TriggerWorkflow, chosen?: readonly string[]): Promise<Deployment> {
+export async function deploymentOf(
+  stack: Stack,
+  vendor: VendorDefinition,
+  workflow: TriggerWorkflow,
+  chosen?: readonly string[],
+  enteredUrl = workflow.productionUrl,
+): Promise<Deployment> {
   const vendorId = vendor.id as VendorId;
   const events = chosen?.includes('*') === false ? chosen : undefined;
   const isApi = vendor.registration.kind === 'api';
   if (!isApi) {
     await fetch(`${stack.sim.url}/_control/webhooks`, {
       method: 'POST',
-      body: JSON.stringify({ vendor: vendorId, url: workflow.productionUrl, secret: manualSecretOf(vendor), events }),
+      body: JSON.stringify({ vendor: vendorId, url: enteredUrl, secret: manualSecretOf(vendor), events }),
     });
   }
   return {

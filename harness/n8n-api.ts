@@ -21,12 +21,24 @@ async function rest(base: string, method: string, path: string, body?: unknown, 
   return { status: response.status, body: text ? JSON.parse(text) : undefined, cookie: response.headers.get('set-cookie') ?? undefined };
 }
 
-/** Creates the owner on a fresh instance (or logs in on a used one) and returns a public API key. */
-export async function ownerApiKey(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
+/** Creates the owner on a fresh instance (or logs in on a used one); returns the session cookie. */
+export async function ownerSession(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
   let session = await rest(base, 'POST', '/rest/owner/setup', owner);
   if (session.status !== 200) session = await rest(base, 'POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
   if (session.status !== 200 || !session.cookie) throw new Error(`Could not sign in to n8n: ${session.status} ${JSON.stringify(session.body)}`);
-  const cookie = session.cookie.split(';')[0];
+  return session.cookie.split(';')[0] ?? '';
+}
+
+/** What the editor shows for a published workflow whose activation failed, if anything. */
+export async function activationError(base: string, cookie: string, workflowId: string): Promise<string | undefined> {
+  const answer = await rest(base, 'GET', `/rest/active-workflows/error/${workflowId}`, undefined, cookie);
+  const error = answer.body?.data;
+  return typeof error === 'string' ? error : (error?.message ?? (error ? JSON.stringify(error) : undefined));
+}
+
+/** A public API key for the owner. */
+export async function ownerApiKey(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
+  const cookie = await ownerSession(base, owner);
   const scopes = await rest(base, 'GET', '/rest/api-keys/scopes', undefined, cookie);
   const created = await rest(base, 'POST', '/rest/api-keys', { label: `convhooks-${Date.now()}`, scopes: scopes.body.data, expiresAt: null }, cookie);
   if (created.status !== 200) throw new Error(`Could not create an n8n API key: ${created.status} ${JSON.stringify(created.body)}`);
@@ -78,6 +90,19 @@ export class N8nApi {
 
   unpublish(id: string) {
     return this.call<unknown>('POST', `/workflows/${id}/unpublish`);
+  }
+
+  /** Every execution of a workflow, page by page. */
+  async allExecutions(workflowId: string, includeData: boolean): Promise<Execution[]> {
+    const all: Execution[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = `workflowId=${workflowId}&includeData=${includeData}&limit=250${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await this.call<{ data: Execution[]; nextCursor?: string | null }>('GET', `/executions?${query}`);
+      all.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return all;
   }
 
   async executions(workflowId: string): Promise<Execution[]> {
