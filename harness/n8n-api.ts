@@ -29,13 +29,6 @@ export async function ownerSession(base: string, owner: Owner = DEMO_OWNER): Pro
   return session.cookie.split(';')[0] ?? '';
 }
 
-/** What the editor shows for a published workflow whose activation failed, if anything. */
-export async function activationError(base: string, cookie: string, workflowId: string): Promise<string | undefined> {
-  const answer = await rest(base, 'GET', `/rest/active-workflows/error/${workflowId}`, undefined, cookie);
-  const error = answer.body?.data;
-  return typeof error === 'string' ? error : (error?.message ?? (error ? JSON.stringify(error) : undefined));
-}
-
 /** A public API key for the owner. */
 export async function ownerApiKey(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
   const cookie = await ownerSession(base, owner);

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 import { subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { selectedEvents } from './event-selection';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
@@ -20,6 +20,37 @@ async function listRemote(context: IHookFunctions, vendor: VendorDefinition, api
 }
 
 /**
+ * Subscribes `url` afresh: first removes whatever live subscription sits at our URL (stale, or
+ * one whose secret we lost), which would otherwise deliver twice or be rejected.
+ */
+async function subscribe(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi): Promise<void> {
+  const url = webhookUrl(context, vendor);
+  const staticData = context.getWorkflowStaticData('node');
+  const stale = (await listRemote(context, vendor, api)).filter((remote) => remote.url === url && remote.active);
+  for (const remote of stale) await callVendor(context, vendor, api.remove(remote.id), removalAccepted);
+  forgetSubscription(staticData, url);
+  const events = selectedEvents(context);
+  if (events !== 'all' && events.length === 0) {
+    throw new NodeOperationError(context.getNode(), 'Choose at least one event to receive.');
+  }
+  const answer = await callVendor(context, vendor, api.create(url, events));
+  const created = readAnswer(context, vendor, api.createdResponse, answer);
+  rememberSubscription(staticData, url, { id: created.subscription.id, secret: created.secret, events });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+    return [error.message, error.description].filter(Boolean).join(' — ');
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function asNodeError(context: IHookFunctions, error: unknown): NodeApiError | NodeOperationError {
+  if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+  return new NodeOperationError(context.getNode(), describe(error));
+}
+
+/**
  * Subscribe on activation, unsubscribe on deactivation, for vendors with an API. Each mode's
  * URL (test, production) owns its own subscription. `checkExists` only looks; `create`
  * first removes whatever it owned or left behind at its URL, so no restart, save or lost
@@ -36,20 +67,13 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
     },
 
     async create() {
-      const url = webhookUrl(this, vendor);
-      const staticData = this.getWorkflowStaticData('node');
-      // A subscription at our URL that we cannot verify (its secret is lost) or that is stale
-      // would deliver twice or be rejected: remove every live one before subscribing anew.
-      const stale = (await listRemote(this, vendor, api)).filter((remote) => remote.url === url && remote.active);
-      for (const remote of stale) await callVendor(this, vendor, api.remove(remote.id), removalAccepted);
-      forgetSubscription(staticData, url);
-      const events = selectedEvents(this);
-      if (events !== 'all' && events.length === 0) {
-        throw new NodeOperationError(this.getNode(), 'Choose at least one event to receive.');
+      try {
+        await subscribe(this, vendor, api);
+      } catch (error) {
+        // n8n shows the error in the editor; the server log should carry it too, for operators.
+        this.logger.error(`${vendor.name} trigger could not subscribe: ${describe(error)}`);
+        throw asNodeError(this, error);
       }
-      const answer = await callVendor(this, vendor, api.create(url, events));
-      const created = readAnswer(this, vendor, api.createdResponse, answer);
-      rememberSubscription(staticData, url, { id: created.subscription.id, secret: created.secret, events });
       return true;
     },
 

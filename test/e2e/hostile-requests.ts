@@ -18,7 +18,8 @@ export interface Answer {
 export function sendRaw(url: string, raw: RawRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const headers = [...raw.headers.flat(), 'content-length', String(raw.body.length)];
+    // Raw header lines get no defaults: Host and Content-Length are ours to send.
+    const headers = ['host', target.host, ...raw.headers.flat(), 'content-length', String(raw.body.length)];
     const outgoing = request({ hostname: target.hostname, port: target.port, path: target.pathname, method: raw.method ?? 'POST', headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

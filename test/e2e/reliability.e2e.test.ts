@@ -2,12 +2,11 @@
  * Hostile input, lost events and stranded subscriptions, measured in a real n8n. `npm test`
  * runs reduced counts; `npm run soak` runs the full ones (SOAK_EVENTS, CHAOS_CYCLES).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VENDORS } from '../../shared';
 import { deployTrigger, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
 import { startFlakyProxy } from '../../harness/flaky-proxy';
-import { activationError, ownerSession } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR, STATE_DIR } from '../../harness/paths';
 import { startStack, type Stack } from '../../harness/stack';
 import { pause, waitFor } from '../../harness/wait';
@@ -135,7 +134,9 @@ describe('lifecycle chaos', () => {
   const FAULTS: Fault[] = ['outage', 'rate limit', 'deleted out of band', 'n8n restarted', 'none', ...(CHAOS_CYCLES >= 20 ? (['slow vendor'] as Fault[]) : [])];
 
   it(`${CHAOS_CYCLES} publish/unpublish cycles per API vendor leave no stranded or duplicate subscription`, async () => {
-    const cookie = await ownerSession(stack.n8n.url);
+    // n8n publishes in the background: a failed activation reaches the editor as a push
+    // message and the server log, with the node's error; the log is what a test can read.
+    const reportsOf = (message: string) => readFileSync(stack.n8n.logFile, 'utf8').split(message).length - 1;
     const deployments = await Promise.all((['converc', 'convo'] as const).map((vendor) => deployTrigger(stack, vendor, { events: ['*'], name: `Chaos: ${vendor}` })));
     const fault = (body: Record<string, unknown>) => fetch(`${stack.sim.url}/_control/faults/api`, { method: 'POST', body: JSON.stringify(body) });
     const reported: string[] = [];
@@ -144,14 +145,15 @@ describe('lifecycle chaos', () => {
       for (const deployment of deployments) {
         const vendor = deployment.vendor.id;
         const kind = FAULTS[cycle % FAULTS.length]!;
-        if (kind === 'outage') await fault({ vendor, status: 500, times: 3 });
+        if (kind === 'outage') await fault({ vendor, status: 500, times: 6 });
         if (kind === 'rate limit') await fault({ vendor, status: 429, retryAfterSeconds: 1 });
         if (kind === 'slow vendor') await fault({ vendor, delayMs: 11_000 });
         await stack.api.publish(deployment.id);
         if (kind === 'outage') {
-          const error = await waitFor('the activation error', () => activationError(stack.n8n.url, cookie, deployment.id), (message) => message !== undefined, 30_000);
-          reported.push(error!);
-          expect(error).toMatch(new RegExp(`${deployment.vendor.name} is unavailable \\(500\\)`));
+          const message = `${deployment.vendor.name} is unavailable (500)`;
+          const before = reported.filter((report) => report === message).length;
+          await waitFor(`n8n to report "${message}"`, async () => reportsOf(message), (count) => count > before, 30_000);
+          reported.push(message);
         }
         const live = await waitFor(`one live ${vendor} subscription`, () => liveAt(stack, vendor as 'converc', deployment.productionUrl), (hooks) => hooks.length === 1, 60_000);
         maxLive = Math.max(maxLive, live.length);
