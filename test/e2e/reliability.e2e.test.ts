@@ -107,13 +107,13 @@ describe('soak: signed events through a flaky network, with Konvox retries', () 
       expect(all.filter((e) => e.status !== 'success')).toEqual([]);
       expect(new Set(delivered).size).toBe(SOAK_EVENTS);
       expect(all).toHaveLength(SOAK_EVENTS);
-      const attempts = (await (await fetch(`${stack.sim.url}/_control/deliveries?vendor=konvox&webhookId=${(await liveAt(stack, 'konvox', proxy!.url))[0]!.id}`)).json()) as unknown[];
       figures.soak = {
         events: SOAK_EVENTS,
         concurrency: SOAK_CONCURRENCY,
         seconds: Math.round(seconds),
         eventsPerSecond: Number((SOAK_EVENTS / seconds).toFixed(1)),
-        deliveryAttempts: attempts.length,
+        // The proxy sees every attempt; the simulator's log keeps only the latest 10 000.
+        deliveryAttempts: proxy!.stats.refused + proxy!.stats.forwarded,
         refusedByNetwork: proxy!.stats.refused,
         answersLost: proxy!.stats.answersLost,
         answersLate: proxy!.stats.held,
