@@ -36,15 +36,19 @@ export function listWebhooksTest(api: SubscriptionApi): ICredentialTestRequest {
 
 /** The signing secret(s) a vendor without an API showed the user when they added the webhook. */
 export function signingSecretProperties(vendor: VendorDefinition, settingsPath: string): INodeProperties[] {
-  const silentScheme: INodeProperties[] = vendor.signature.assumption
+  const headerField: INodeProperties[] = vendor.signature.headerAssumed
     ? [
         {
           displayName: 'Signature Header',
           name: 'signatureHeader',
           type: 'string',
           default: vendor.signature.header,
-          description: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption}`,
+          description: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption ?? ''}`,
         },
+      ]
+    : [];
+  const verificationChoice: INodeProperties[] = vendor.signature.mayBeUnsigned
+    ? [
         {
           displayName: 'Signature Verification',
           name: 'verification',
@@ -86,6 +90,7 @@ export function signingSecretProperties(vendor: VendorDefinition, settingsPath: 
       default: '',
       description: 'While you rotate the secret, deliveries signed with this one are accepted too. Clear it once the rotation is done.',
     },
-    ...silentScheme,
+    ...headerField,
+    ...verificationChoice,
   ];
 }

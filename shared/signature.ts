@@ -9,8 +9,12 @@ export interface SignatureScheme {
   readonly header: string;
   /** Encoding `sign()` produces; `verify()` accepts hex and base64 whatever this says. */
   readonly encoding: DigestEncoding;
-  /** Set where the vendor's doc is silent, so the guess is stated and can be overridden. */
+  /** Set where the vendor's doc is silent, so the guess is stated. */
   readonly assumption?: string;
+  /** The doc names no header: users may name the one their account uses. */
+  readonly headerAssumed?: boolean;
+  /** The doc describes no signature at all: an account may not sign, so running unverified is offered, visibly. */
+  readonly mayBeUnsigned?: boolean;
 }
 
 export type VerifyFailure = 'missing_signature' | 'malformed_signature' | 'signature_mismatch' | 'no_secret';

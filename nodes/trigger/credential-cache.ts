@@ -13,7 +13,10 @@ interface Entry {
   readonly fetchedAt: number;
 }
 
-/** After this, a delivery reads the credential again: edits reach every process within a minute. */
+/**
+ * After this, a delivery reads the credential again: edits reach every process within a minute,
+ * so a removed previous secret is still accepted for up to that long.
+ */
 export const CREDENTIAL_TTL_MS = 60_000;
 /** A signature that fails against a copy older than this re-reads the credential once, so a just-saved secret works at once. */
 export const REFRESH_AFTER_MISMATCH_MS = 5_000;
@@ -29,6 +32,11 @@ function cacheKey(context: IWebhookFunctions, vendor: VendorDefinition): string 
 
 async function fetchInto(context: IWebhookFunctions, vendor: VendorDefinition, key: string, now: number): Promise<SigningCredentials> {
   const credentials = (await context.getCredentials(credentialName(vendor))) as unknown as SigningCredentials;
+  // Unverified running is read afresh on every delivery, so turning verification back on takes effect at once.
+  if (credentials.verification === 'disabled') {
+    entries.delete(key);
+    return credentials;
+  }
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value ?? '');
   entries.set(key, { credentials, fetchedAt: now });
   return credentials;
@@ -52,9 +60,4 @@ export async function signingCredentials(context: IWebhookFunctions, vendor: Ven
     mayRefresh: now - fetchedAt >= REFRESH_AFTER_MISMATCH_MS,
     refresh: () => fetchInto(context, vendor, key, now),
   };
-}
-
-/** For tests: start from an empty cache. */
-export function forgetCachedCredentials(): void {
-  entries.clear();
 }

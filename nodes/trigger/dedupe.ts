@@ -1,5 +1,5 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
-import { MAX_SEEN_KEYS, seenBefore } from './static-data';
+import { seenBefore } from './static-data';
 
 /**
  * Keys this process has delivered, per trigger. Static data alone loses keys under concurrency:
@@ -9,9 +9,15 @@ import { MAX_SEEN_KEYS, seenBefore } from './static-data';
  */
 const recentByTrigger = new Map<string, Set<string>>();
 const MAX_TRIGGERS = 1000;
+/**
+ * Konvox's last retry comes about 3.5 minutes after the first attempt; this many keys cover that
+ * window up to about 90 deliveries a second, where static data's smaller list covers restarts.
+ */
+const MAX_RECENT_KEYS = 20_000;
 
 function recentKeys(context: IWebhookFunctions): Set<string> {
-  const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+  // Test and production subscriptions receive the same events: a test delivery must not mark the live one.
+  const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
   let keys = recentByTrigger.get(scope);
   if (keys === undefined) {
     if (recentByTrigger.size >= MAX_TRIGGERS) recentByTrigger.delete(recentByTrigger.keys().next().value ?? '');
@@ -26,6 +32,6 @@ export function isRepeatedDelivery(context: IWebhookFunctions, key: string): boo
   const keys = recentKeys(context);
   if (keys.has(key)) return true;
   keys.add(key);
-  if (keys.size > MAX_SEEN_KEYS) keys.delete(keys.values().next().value ?? '');
+  if (keys.size > MAX_RECENT_KEYS) keys.delete(keys.values().next().value ?? '');
   return seenBefore(context.getWorkflowStaticData('node'), key);
 }

@@ -37,7 +37,7 @@ function eventPicker(vendor: VendorDefinition): INodeProperties {
 }
 
 function options(vendor: VendorDefinition): INodeProperties {
-  const headerOverride: INodeProperties[] = vendor.signature.assumption
+  const headerOverride: INodeProperties[] = vendor.signature.headerAssumed
     ? [
         {
           displayName: 'Signature Header',

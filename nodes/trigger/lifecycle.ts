@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workflow';
-import { subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { normalizeEvents, subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { selectedEvents } from './event-selection';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
@@ -25,17 +25,34 @@ async function listRemote(context: IHookFunctions, vendor: VendorDefinition, api
  */
 async function subscribe(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi): Promise<void> {
   const url = webhookUrl(context, vendor);
-  const staticData = context.getWorkflowStaticData('node');
-  const stale = (await listRemote(context, vendor, api)).filter((remote) => remote.url === url && remote.active);
-  for (const remote of stale) await callVendor(context, vendor, api.remove(remote.id), removalAccepted);
-  forgetSubscription(staticData, url);
-  const events = selectedEvents(context);
+  const events = wantedEvents(context, vendor);
+  // Checked before anything is removed, so a mistake in the node never takes down a working subscription.
   if (events !== 'all' && events.length === 0) {
     throw new NodeOperationError(context.getNode(), 'Choose at least one event to receive.');
   }
+  await removeAllAt(context, vendor, api, url);
   const answer = await callVendor(context, vendor, api.create(url, events));
   const created = readAnswer(context, vendor, api.createdResponse, answer);
-  rememberSubscription(staticData, url, { id: created.subscription.id, secret: created.secret, events });
+  rememberSubscription(context.getWorkflowStaticData('node'), url, { id: created.subscription.id, secret: created.secret });
+}
+
+/**
+ * Removes every live subscription delivering to `url`, owned or not: one whose create answer
+ * was lost, or whose secret we lost, would otherwise deliver twice or be stranded.
+ */
+async function removeAllAt(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi, url: string): Promise<void> {
+  const live = (await listRemote(context, vendor, api)).filter((remote) => remote.url === url && remote.active);
+  for (const remote of live) {
+    const answer = await callVendor(context, vendor, api.remove(remote.id), removalAccepted);
+    if (isGone(answer.status)) context.logger.info(`${vendor.name} subscription ${remote.id} was already gone.`);
+  }
+  forgetSubscription(context.getWorkflowStaticData('node'), url);
+}
+
+/** The chosen events, with "every event picked one by one" spelled as the vendor's list will be. */
+function wantedEvents(context: IHookFunctions, vendor: VendorDefinition) {
+  const events = selectedEvents(context);
+  return events === 'all' || events.length === 0 ? events : normalizeEvents(events, Object.keys(vendor.events));
 }
 
 function describe(error: unknown): string {
@@ -63,7 +80,7 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
       const owned = ownedSubscription(this.getWorkflowStaticData('node'), url);
       if (owned === undefined || owned.secret === '') return false;
       const remote = (await listRemote(this, vendor, api)).find((subscription) => subscription.id === owned.id);
-      return remote !== undefined && subscriptionMatches(remote, url, selectedEvents(this));
+      return remote !== undefined && subscriptionMatches(remote, url, wantedEvents(this, vendor));
     },
 
     async create() {
@@ -78,13 +95,7 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
     },
 
     async delete() {
-      const url = webhookUrl(this, vendor);
-      const staticData = this.getWorkflowStaticData('node');
-      const owned = ownedSubscription(staticData, url);
-      if (owned === undefined) return true;
-      const answer = await callVendor(this, vendor, api.remove(owned.id), removalAccepted);
-      if (isGone(answer.status)) this.logger.info(`${vendor.name} subscription ${owned.id} was already gone.`);
-      forgetSubscription(staticData, url);
+      await removeAllAt(this, vendor, api, webhookUrl(this, vendor));
       return true;
     },
   };

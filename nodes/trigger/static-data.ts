@@ -1,11 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
-import type { EventSelection } from '../../shared';
 
 /** What the node keeps of one subscription it created; the secret exists nowhere else. */
 export interface OwnedSubscription {
   readonly id: string;
   readonly secret: string;
-  readonly events: EventSelection;
 }
 
 /**

@@ -110,7 +110,8 @@ export async function callVendor(
 export function readAnswer<T>(context: HookContext, vendor: VendorDefinition, schema: z.ZodType<T>, answer: VendorAnswer): T {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return parsed.data;
-  throw new NodeApiError(context.getNode(), { body: answer.body } as JsonObject, {
+  // Not the body itself: a create answer carries the one-time signing secret.
+  throw new NodeApiError(context.getNode(), { status: answer.status } as JsonObject, {
     message: `${vendor.name} answered in an unexpected shape`,
     description: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; '),
   });

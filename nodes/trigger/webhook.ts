@@ -19,11 +19,13 @@ interface RawRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-function fromCredentials(credentials: SigningCredentials, options: TriggerOptions): ReceiveOptions {
+/** A credential's header and verification choices count only where the vendor's scheme offers them. */
+function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentials, options: TriggerOptions): ReceiveOptions {
+  const { headerAssumed, mayBeUnsigned } = vendor.signature;
   return {
     secrets: [credentials.secret, credentials.previousSecret ?? ''],
-    signatureHeader: options.signatureHeader || credentials.signatureHeader,
-    verification: credentials.verification === 'disabled' ? 'disabled' : 'required',
+    signatureHeader: options.signatureHeader || (headerAssumed ? credentials.signatureHeader : undefined),
+    verification: mayBeUnsigned && credentials.verification === 'disabled' ? 'disabled' : 'required',
   };
 }
 
@@ -37,9 +39,9 @@ async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinit
     return receive(vendor, request.rawBody, request.headers, { secrets, signatureHeader: options.signatureHeader });
   }
   const cached = await signingCredentials(context, vendor);
-  const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(cached.credentials, options));
+  const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, cached.credentials, options));
   if (receipt.ok || receipt.status !== 401 || !cached.mayRefresh) return receipt;
-  return receive(vendor, request.rawBody, request.headers, fromCredentials(await cached.refresh(), options));
+  return receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, await cached.refresh(), options));
 }
 
 function reject(context: IWebhookFunctions, status: number, error: string, message: string): IWebhookResponseData {

@@ -86,6 +86,7 @@ export const converc = defineVendor({
   signature: {
     header: 'X-Converc-Signature',
     encoding: 'hex',
+    headerAssumed: true,
     assumption:
       'The doc names neither header nor encoding; X-Converc-Signature with a hex HMAC-SHA256 is assumed (base64 also accepted).',
   },

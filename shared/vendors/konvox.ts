@@ -47,6 +47,8 @@ export const konvox = defineVendor({
   signature: {
     header: 'X-Konvox-Signature',
     encoding: 'hex',
+    headerAssumed: true,
+    mayBeUnsigned: true,
     assumption:
       'The doc describes no signature; X-Konvox-Signature with a hex HMAC-SHA256 of the raw body is assumed. Set the header your Konvox account shows.',
   },

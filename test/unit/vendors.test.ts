@@ -45,6 +45,11 @@ describe('vendor catalogs', () => {
     expect(VENDORS.convo.signature.assumption).toBeUndefined();
   });
 
+  it('offer a header override only where the doc names none, and unverified running only where it describes no signature', () => {
+    const flags = Object.fromEntries(VENDOR_IDS.map((id) => [id, [Boolean(VENDORS[id].signature.headerAssumed), Boolean(VENDORS[id].signature.mayBeUnsigned)]]));
+    expect(flags).toEqual({ konver: [false, false], converc: [true, false], kolvera: [false, false], konvox: [true, true], convo: [false, false] });
+  });
+
   it('carry the documented delivery policies', () => {
     expect(VENDORS.konvox.delivery).toMatchObject({ maxAttempts: 4, backoff: { kind: 'exponential' }, timeoutMs: 10_000 });
     expect(VENDORS.convo.delivery).toMatchObject({ maxAttempts: 1, backoff: { kind: 'none' }, timeoutMs: 10_000 });

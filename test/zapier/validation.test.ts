@@ -64,7 +64,8 @@ describe.each(VENDOR_IDS)('%s Zapier app', (vendorId) => {
       }
     }
     expect(fieldKeys.slice(0, 2)).toEqual(kind === 'api' ? ['apiKey', 'baseUrl'] : ['secret', 'previousSecret']);
-    if (vendor.signature.assumption !== undefined) expect(fieldKeys).toContain('signatureHeader');
+    expect(fieldKeys.includes('signatureHeader')).toBe(Boolean(vendor.signature.headerAssumed));
+    expect(fieldKeys.includes('verification')).toBe(Boolean(vendor.signature.mayBeUnsigned));
   });
 });
 

@@ -4,7 +4,7 @@ import { baseUrlOf, callVendor, readAnswer } from './vendor-api';
 
 /** Only where the vendor's doc is silent on the header may the user name another one. */
 function signatureHeaderField(vendor: VendorDefinition): AuthField[] {
-  if (vendor.signature.assumption === undefined) return [];
+  if (!vendor.signature.headerAssumed) return [];
   return [
     {
       key: 'signatureHeader',
@@ -12,7 +12,7 @@ function signatureHeaderField(vendor: VendorDefinition): AuthField[] {
       type: 'string',
       required: false,
       default: vendor.signature.header,
-      helpText: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption}`,
+      helpText: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption ?? ''}`,
     },
   ];
 }
@@ -55,7 +55,7 @@ function signingSetupProblem(vendor: VendorDefinition, authData: Bundle['authDat
 
 /** Konvox-like vendors describe no signature, so running without one must stay a visible choice. */
 function verificationChoice(vendor: VendorDefinition): AuthField[] {
-  if (vendor.signature.assumption === undefined) return [];
+  if (!vendor.signature.mayBeUnsigned) return [];
   return [
     {
       key: 'verification',
@@ -112,11 +112,12 @@ export function authenticationFor(vendor: VendorDefinition): Authentication {
  * the secrets and choices in the connection (vendors whose webhooks are added by hand).
  */
 export function verificationOptions(vendor: VendorDefinition, bundle: Bundle, subscriptionSecret: string | undefined): ReceiveOptions {
-  const signatureHeader = bundle.authData.signatureHeader || undefined;
+  // The connection's header and verification choices count only where the vendor's scheme offers them.
+  const signatureHeader = (vendor.signature.headerAssumed && bundle.authData.signatureHeader) || undefined;
   if (vendor.registration.kind === 'api') return { secrets: subscriptionSecret === undefined ? [] : [subscriptionSecret], signatureHeader };
   return {
     secrets: [bundle.authData.secret ?? '', bundle.authData.previousSecret ?? ''],
     signatureHeader,
-    verification: bundle.authData.verification === 'disabled' ? 'disabled' : 'required',
+    verification: vendor.signature.mayBeUnsigned && bundle.authData.verification === 'disabled' ? 'disabled' : 'required',
   };
 }

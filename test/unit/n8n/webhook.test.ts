@@ -32,7 +32,7 @@ interface Delivery {
 function setupFor(vendor: VendorDefinition, staticData: IDataObject | undefined, credential: IDataObject | undefined) {
   if (vendor.registration.kind === 'api') {
     // What `create` left behind: the subscription's one-time secret.
-    return { credentials: {}, staticData: staticData ?? { subscriptions: { [PRODUCTION_URL]: { id: 'sub-1', secret: SECRET, events: 'all' } } } };
+    return { credentials: {}, staticData: staticData ?? { subscriptions: { [PRODUCTION_URL]: { id: 'sub-1', secret: SECRET } } } };
   }
   return { credentials: { [`${vendor.id}WebhookApi`]: { secret: SECRET, ...credential } }, staticData: staticData ?? {} };
 }
@@ -121,7 +121,7 @@ describe.each(Object.keys(NODES) as VendorId[])('%s trigger refuses', (vendorId)
 
   it('a repeated delivery once dedupe has seen it, but not with dedupe off', async () => {
     const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
-    const staticData: IDataObject = vendor.registration.kind === 'api' ? { subscriptions: { [PRODUCTION_URL]: { id: 's', secret: SECRET, events: 'all' } } } : {};
+    const staticData: IDataObject = vendor.registration.kind === 'api' ? { subscriptions: { [PRODUCTION_URL]: { id: 's', secret: SECRET } } } : {};
     const first = await deliver(vendorId, event, { body, staticData });
     const second = await deliver(vendorId, event, { body, staticData });
     expect(first.result.workflowData).toHaveLength(1);
