@@ -53,7 +53,7 @@ describe('hostile-input matrix', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const deployment = deployments[c.vendor]!;
     const answer = await sendRaw(deployment.productionUrl, c.request(await deployment.secret()));
-    expect(answer.status).toBe(c.status);
+    expect(typeof c.status === 'number' ? [c.status] : c.status).toContain(answer.status);
     if (c.error) expect(JSON.parse(answer.body)).toMatchObject({ error: c.error, message: expect.any(String) });
     if (!c.runs) return;
     const executions = await waitFor(`the execution for ${c.marker}`, () => stack.api.executions(deployment.id), (all) => all.some((e) => markerOf(triggerItem(e, deployment.triggerName)) === c.marker));
