@@ -2,9 +2,9 @@
 // workflow per vendor, a sample event through each, and what to do next.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { VENDOR_IDS, VENDORS, type VendorId } from '../shared';
-import type { DeliveryAttempt } from '../simulator';
-import { deployTrigger, executionsOf, liveAt, type Deployment } from './deployment';
+import { VENDOR_IDS, VENDORS } from '../shared';
+import { describeAttempt } from '../simulator';
+import { deployTrigger, executionsOf, liveAt } from './deployment';
 import { DEMO_OWNER } from './n8n-api';
 import { STATE_DIR } from './paths';
 import { startStack } from './stack';
@@ -12,25 +12,13 @@ import { startStack } from './stack';
 const N8N_PORT = 5678;
 const SIMULATOR_PORT = 4780;
 
-function describeAttempt(attempt: DeliveryAttempt): string {
-  const answer = attempt.status === null ? attempt.error : String(attempt.status);
-  return `  [simulator] ${attempt.vendor} ${attempt.event} → attempt ${attempt.attempt}: ${answer} (${attempt.outcome})`;
-}
-
-async function secretFor(deployment: Deployment, vendorId: VendorId, simulatorUrl: string): Promise<string> {
-  if (VENDORS[vendorId].registration.kind === 'manual') return deployment.secret();
-  const response = await fetch(`${simulatorUrl}/_control/webhooks?vendor=${vendorId}`);
-  const hooks = (await response.json()) as { url: string; active: boolean; secret: string }[];
-  return hooks.find((hook) => hook.active && hook.url === deployment.productionUrl)?.secret ?? '';
-}
-
 async function main(): Promise<void> {
   rmSync(join(STATE_DIR, 'demo'), { recursive: true, force: true });
   let printDeliveries = false;
   const stack = await startStack({
     n8nPort: N8N_PORT,
     name: 'demo',
-    simulator: { port: SIMULATOR_PORT, onAttempt: (attempt) => printDeliveries && console.log(describeAttempt(attempt)) },
+    simulator: { port: SIMULATOR_PORT, onAttempt: (attempt) => printDeliveries && console.log(`  [simulator] ${describeAttempt(attempt)}`) },
   });
   const stop = async () => {
     console.log('\nStopping n8n and the simulator…');
@@ -51,7 +39,7 @@ async function main(): Promise<void> {
     const [execution] = await executionsOf(stack, deployment.id, 1);
     const subscriptions = vendor.registration.kind === 'api' ? `, ${(await liveAt(stack, vendorId, deployment.productionUrl)).length} subscription at ${vendor.name}` : '';
     console.log(`✓ ${vendor.name}: workflow published${subscriptions}; sample ${event} → execution ${execution?.id} (${execution?.status})`);
-    const secret = await secretFor(deployment, vendorId, stack.sim.url);
+    const secret = await deployment.secret();
     sendLines.push(`  npx convhooks send ${vendorId} ${event} --url ${deployment.productionUrl} --secret ${secret}`);
   }
   printDeliveries = true;

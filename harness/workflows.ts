@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { credentialName } from '../nodes/trigger/credential-names';
 import type { VendorDefinition } from '../shared';
 import type { RunningSimulator } from '../simulator';
 import type { N8nApi } from './n8n-api';
@@ -14,9 +15,9 @@ export interface VendorCredential {
 /** What a user types into the vendor's credential: the simulator's API and key, or the secret they chose in its settings. */
 export function credentialFor(vendor: VendorDefinition, sim: RunningSimulator, secret: string): VendorCredential {
   if (vendor.registration.kind === 'api') {
-    return { type: `${vendor.id}Api`, data: { apiKey: `sim-${vendor.id}-key`, baseUrl: sim.baseUrl(vendor.id) } };
+    return { type: credentialName(vendor), data: { apiKey: `sim-${vendor.id}-key`, baseUrl: sim.baseUrl(vendor.id) } };
   }
-  return { type: `${vendor.id}WebhookApi`, data: { secret } };
+  return { type: credentialName(vendor), data: { secret } };
 }
 
 export interface TriggerWorkflow {
@@ -62,7 +63,7 @@ export async function createTriggerWorkflow(
       position: [0, 0],
       webhookId,
       parameters: { events: options.events ?? ['*'], options: options.options ?? {} },
-      credentials: { [credentialTypeOf(vendor)]: { id: credentialId, name: `${vendor.name} credential` } },
+      credentials: { [credentialName(vendor)]: { id: credentialId, name: `${vendor.name} credential` } },
     },
     ...downstream.map((node, index) => ({ id: randomUUID(), position: [240 * (index + 1), 0], ...node })),
   ];
@@ -77,8 +78,4 @@ export async function createTriggerWorkflow(
     settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
   });
   return { id: created.id, webhookId, triggerName, productionUrl: `${api.base}/webhook/${webhookId}/webhook` };
-}
-
-export function credentialTypeOf(vendor: VendorDefinition): string {
-  return vendor.registration.kind === 'api' ? `${vendor.id}Api` : `${vendor.id}WebhookApi`;
 }

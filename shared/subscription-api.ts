@@ -28,6 +28,12 @@ export interface CreatedSubscription {
 
 export type EventSelection = readonly string[] | 'all';
 
+/** A removal answered "not found": someone removed it first, which is the outcome we wanted. */
+export const subscriptionGone = (status: number): boolean => status === 404 || status === 410;
+
+/** Whether a removal reached its goal: done now, or already gone. */
+export const removalAccepted = (status: number): boolean => (status >= 200 && status < 300) || subscriptionGone(status);
+
 /** A vendor's subscription API: request builders and the schemas of its answers. */
 export interface SubscriptionApi {
   /** The vendor's documented API base; a credential may point elsewhere (the simulator). */

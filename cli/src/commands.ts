@@ -8,7 +8,7 @@ import {
   VENDORS,
   type VendorDefinition,
 } from '../../shared';
-import { startSimulator, type DeliveryAttempt } from '../../simulator';
+import { describeAttempt, startSimulator } from '../../simulator';
 import { eventArgument, parse, required, vendorArgument } from './arguments';
 import { err, out, readBody, UsageError } from './io';
 
@@ -174,11 +174,6 @@ Exit 0 on a 2xx answer, 1 otherwise.`,
     return response.ok ? EXIT.ok : EXIT.rejected;
   },
 };
-
-function describeAttempt(attempt: DeliveryAttempt): string {
-  const answer = attempt.status === null ? attempt.error : String(attempt.status);
-  return `${attempt.at}  ${attempt.vendor} ${attempt.event} → ${attempt.url}  attempt ${attempt.attempt}: ${answer} (${attempt.outcome}, ${attempt.durationMs} ms)`;
-}
 
 const simulate: Command = {
   summary: 'Run the five-vendor simulator in the foreground',

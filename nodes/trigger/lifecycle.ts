@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workflow';
-import { normalizeEvents, subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { selectedEvents } from './event-selection';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
@@ -12,8 +12,6 @@ function webhookUrl(context: IHookFunctions, vendor: VendorDefinition): string {
   return url;
 }
 
-const isGone = (status: number) => status === 404 || status === 410;
-const removalAccepted = (status: number) => (status >= 200 && status < 300) || isGone(status);
 
 async function listRemote(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi) {
   return readAnswer(context, vendor, api.listResponse, await callVendor(context, vendor, api.list));
@@ -44,7 +42,7 @@ async function removeAllAt(context: IHookFunctions, vendor: VendorDefinition, ap
   const live = (await listRemote(context, vendor, api)).filter((remote) => remote.url === url && remote.active);
   for (const remote of live) {
     const answer = await callVendor(context, vendor, api.remove(remote.id), removalAccepted);
-    if (isGone(answer.status)) context.logger.info(`${vendor.name} subscription ${remote.id} was already gone.`);
+    if (subscriptionGone(answer.status)) context.logger.info(`${vendor.name} subscription ${remote.id} was already gone.`);
   }
   forgetSubscription(context.getWorkflowStaticData('node'), url);
 }

@@ -1,6 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z } from 'zod/v4';
-import { receive, type HeaderMap, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { receive, removalAccepted, subscriptionGone, type HeaderMap, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { verificationOptions } from './authentication';
 import { listedItems, toItem, type TriggerItem } from './items';
 import { callVendor, readAnswer } from './vendor-api';
@@ -45,7 +45,6 @@ function subscriptionOf(zapier: ZObject, vendor: VendorDefinition, bundle: Bundl
   return parsed.data;
 }
 
-const isGone = (status: number) => status === 404 || status === 410;
 
 /** REST hooks: subscribe `bundle.targetUrl` to this one event through the vendor's API, and back out. */
 export function subscriptionLifecycle(vendor: VendorDefinition, api: SubscriptionApi, eventName: string) {
@@ -59,9 +58,8 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
     },
     performUnsubscribe: async (zapier: ZObject, bundle: Bundle) => {
       const { id } = subscriptionOf(zapier, vendor, bundle);
-      const accepted = (status: number) => (status >= 200 && status < 300) || isGone(status);
-      const answer = await callVendor(zapier, bundle, vendor, api, api.remove(id), accepted);
-      if (isGone(answer.status)) zapier.console.log(`${vendor.name} subscription ${id} was already gone.`);
+      const answer = await callVendor(zapier, bundle, vendor, api, api.remove(id), removalAccepted);
+      if (subscriptionGone(answer.status)) zapier.console.log(`${vendor.name} subscription ${id} was already gone.`);
       return { id, removed: true };
     },
   };
