@@ -1,7 +1,7 @@
 import { VENDORS, type VendorDefinition, type VendorId } from '../shared';
 import type { Execution } from './n8n-api';
-import type { Stack } from './stack';
-import { waitFor } from './wait';
+import type { N8nStack } from './stack';
+import { pause, waitFor } from './wait';
 import { createTriggerWorkflow, credentialFor, type TriggerWorkflow, type TriggerWorkflowOptions } from './workflows';
 
 export interface Deployment extends TriggerWorkflow {
@@ -20,13 +20,13 @@ interface SimWebhook {
   events: string[] | 'all';
 }
 
-export async function simWebhooks(stack: Stack, vendor: VendorId): Promise<SimWebhook[]> {
+export async function simWebhooks(stack: N8nStack, vendor: VendorId): Promise<SimWebhook[]> {
   const response = await fetch(`${stack.sim.url}/_control/webhooks?vendor=${vendor}`);
   return (await response.json()) as SimWebhook[];
 }
 
 /** Live subscriptions that deliver to `url`. */
-export async function liveAt(stack: Stack, vendor: VendorId, url: string): Promise<SimWebhook[]> {
+export async function liveAt(stack: N8nStack, vendor: VendorId, url: string): Promise<SimWebhook[]> {
   return (await simWebhooks(stack, vendor)).filter((hook) => hook.active && hook.url === url);
 }
 
@@ -40,10 +40,10 @@ async function answersAt(url: string): Promise<number> {
  * A workflow with the vendor's trigger, set up as a user would: the credential, and for a
  * vendor without an API, the production URL and secret entered in the vendor's settings.
  */
-export async function deployTrigger(stack: Stack, vendorId: VendorId, options: DeployOptions = {}): Promise<Deployment> {
+export async function deployTrigger(stack: N8nStack, vendorId: VendorId, options: DeployOptions = {}): Promise<Deployment> {
   const vendor = VENDORS[vendorId] as VendorDefinition;
   const credentialId = await createVendorCredential(stack, vendor);
-  const workflow = await createTriggerWorkflow(stack.api, vendor, credentialId, options);
+  const workflow = await createTriggerWorkflow(stack, vendor, credentialId, options);
   return deploymentOf(stack, vendor, workflow, options.events, await options.deliverVia?.(workflow.productionUrl));
 }
 
@@ -54,14 +54,14 @@ export interface DeployOptions extends TriggerWorkflowOptions {
 
 export const manualSecretOf = (vendor: VendorDefinition) => `${vendor.id}-demo-secret`;
 
-export async function createVendorCredential(stack: Stack, vendor: VendorDefinition): Promise<string> {
+export async function createVendorCredential(stack: N8nStack, vendor: VendorDefinition): Promise<string> {
   const credential = credentialFor(vendor, stack.sim, manualSecretOf(vendor));
   return (await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data)).id;
 }
 
 /** Wraps a created workflow; for a vendor without an API, enters its URL in the vendor's settings. */
 export async function deploymentOf(
-  stack: Stack,
+  stack: N8nStack,
   vendor: VendorDefinition,
   workflow: TriggerWorkflow,
   chosen?: readonly string[],
@@ -99,10 +99,16 @@ export async function deploymentOf(
 }
 
 /** The executions of a workflow once `count` of them have finished (and no more arrived meanwhile). */
-export async function executionsOf(stack: Stack, workflowId: string, count: number): Promise<Execution[]> {
+export async function executionsOf(stack: N8nStack, workflowId: string, count: number): Promise<Execution[]> {
   const finished = (list: Execution[]) => list.filter((execution) => execution.finished || execution.status !== 'running');
   const list = await waitFor(`${count} executions of ${workflowId}`, () => stack.api.executions(workflowId), (all) => finished(all).length >= count && all.length >= count);
   return list;
+}
+
+/** Every execution of a workflow once n8n has had time to start any late one: for counting what did not run. */
+export async function executionsAfterQuiet(stack: N8nStack, workflowId: string, quietMs = 1500): Promise<Execution[]> {
+  await pause(quietMs);
+  return stack.api.allExecutions(workflowId, true);
 }
 
 /** The first output item of the trigger in an execution. */

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { N8N_BIN, NODE24_BIN } from './paths';
 import { node24Env } from './runtime';
 
+/** n8n's process roles: `start` is the main instance; queue mode adds webhook processors and workers. */
+export type N8nRole = 'start' | 'webhook' | 'worker';
+
 export interface N8nOptions {
+  readonly role?: N8nRole;
+  /** The HTTP port: the editor and webhooks, or a worker's health endpoint. */
   readonly port: number;
   /** n8n's user folder: its SQLite database, encryption key and settings. */
   readonly userFolder: string;
@@ -34,13 +39,21 @@ async function waitUntilHealthy(url: string, child: ChildProcess, logFile: strin
   throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
+/** A worker serves no editor; its health endpoint is how the harness knows it is up. */
+const workerServer = (port: number) => ({
+  QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+  QUEUE_HEALTH_CHECK_PORT: String(port),
+  N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+});
+
 /** Starts the pinned n8n on loopback with the package loaded, and waits until it serves. */
 export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
+  const role = options.role ?? 'start';
   mkdirSync(options.userFolder, { recursive: true });
   const url = `http://127.0.0.1:${options.port}`;
-  const logFile = join(options.userFolder, 'n8n.log');
+  const logFile = join(options.userFolder, `n8n-${role}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(NODE24_BIN, [N8N_BIN, 'start'], {
+  const child = spawn(NODE24_BIN, [N8N_BIN, role], {
     env: node24Env({
       N8N_USER_FOLDER: options.userFolder,
       N8N_PORT: String(options.port),
@@ -58,6 +71,7 @@ export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
       N8N_LOG_LEVEL: 'info',
       // A test runner's NODE_ENV=test makes n8n exit at start.
       NODE_ENV: 'production',
+      ...(role === 'worker' ? workerServer(options.port) : {}),
       ...options.env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { isVendorId, VENDORS, type VendorDefinition } from '../shared';
 import { createVendorCredential, deploymentOf, type Deployment } from './deployment';
 import { ROOT } from './paths';
-import type { Stack } from './stack';
-import { NODE_TYPE_PREFIX, type WorkflowNode } from './workflows';
+import type { N8nStack } from './stack';
+import { NODE_TYPE_PREFIX, productionUrlOf, type WorkflowNode } from './workflows';
 
 export const RECIPES_DIR = join(ROOT, 'recipes');
 /** The trigger's type as a user's n8n names it once the community package is installed. */
@@ -38,7 +38,7 @@ export function recipeTrigger(recipe: Recipe) {
  * credential, every destination with a placeholder credential (the destinations cannot be
  * reached from here).
  */
-export async function importRecipe(stack: Stack, recipe: Recipe, placeholderCredentials: Record<string, Record<string, unknown>>): Promise<Deployment> {
+export async function importRecipe(stack: N8nStack, recipe: Recipe, placeholderCredentials: Record<string, Record<string, unknown>>): Promise<Deployment> {
   const { trigger, vendor } = recipeTrigger(recipe);
   const vendorCredential = await createVendorCredential(stack, vendor);
   const webhookId = randomUUID();
@@ -62,6 +62,6 @@ export async function importRecipe(stack: Stack, recipe: Recipe, placeholderCred
     }),
   );
   const created = await stack.api.createWorkflow({ name: recipe.name, nodes, connections: recipe.connections, settings: recipe.settings ?? {} });
-  const workflow = { id: created.id, webhookId, triggerName: trigger.name, productionUrl: `${stack.api.base}/webhook/${webhookId}/webhook` };
+  const workflow = { id: created.id, webhookId, triggerName: trigger.name, productionUrl: productionUrlOf(stack, webhookId) };
   return deploymentOf(stack, vendor, workflow, trigger.parameters.events as string[]);
 }

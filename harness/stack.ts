@@ -16,22 +16,33 @@ export interface StackOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface Stack {
+/** What deployments and tests need of any n8n setup: the vendors' simulator and n8n's API. */
+export interface N8nStack {
   readonly sim: RunningSimulator;
-  n8n: N8nProcess;
   readonly api: N8nApi;
+  /** n8n's WEBHOOK_URL, without the trailing slash: where vendors deliver. */
+  readonly webhookBase: string;
+}
+
+export interface Stack extends N8nStack {
+  n8n: N8nProcess;
   readonly userFolder: string;
   /** Stops n8n and starts it again on the same data, as an operator's restart does. */
   restartN8n(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** Installs the pinned n8n when missing, then builds and packs the package; returns the folder n8n loads it from. */
+export async function preparePackage(log: (line: string) => void): Promise<string> {
+  await ensureRuntime(log);
+  await withProgress('Building n8n-nodes-convhooks', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
+  return installPackage();
+}
+
 /** Builds and packs the package, then runs the simulator and a local n8n with the package loaded. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? console.log;
-  await ensureRuntime(log);
-  await withProgress('Building n8n-nodes-convhooks', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
-  const extensions = await installPackage();
+  const extensions = await preparePackage(log);
   const sim = await startSimulator(options.simulator);
   const userFolder = join(STATE_DIR, options.name);
   const launch = () => startN8n({ port: options.n8nPort, userFolder, extensions, env: options.n8nEnv });
@@ -47,6 +58,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sim,
     n8n,
     api,
+    get webhookBase() {
+      return stack.n8n.url;
+    },
     userFolder,
     async restartN8n() {
       await stack.n8n.stop();

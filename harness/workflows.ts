@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { credentialName } from '../nodes/trigger/credential-names';
 import type { VendorDefinition } from '../shared';
 import type { RunningSimulator } from '../simulator';
-import type { N8nApi } from './n8n-api';
+import type { N8nStack } from './stack';
 
 /** Custom extensions load under this prefix in n8n. */
 export const NODE_TYPE_PREFIX = 'CUSTOM';
@@ -44,9 +44,12 @@ export interface TriggerWorkflowOptions {
   readonly downstream?: readonly WorkflowNode[];
 }
 
+/** Where n8n serves a published trigger: on its own port, or behind the load balancer in queue mode. */
+export const productionUrlOf = (stack: N8nStack, webhookId: string) => `${stack.webhookBase}/webhook/${webhookId}/webhook`;
+
 /** Creates a workflow whose trigger is the vendor's node, with its credential; not yet published. */
 export async function createTriggerWorkflow(
-  api: N8nApi,
+  stack: N8nStack,
   vendor: VendorDefinition,
   credentialId: string,
   options: TriggerWorkflowOptions = {},
@@ -71,11 +74,11 @@ export async function createTriggerWorkflow(
   const connections = Object.fromEntries(
     names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
   );
-  const created = await api.createWorkflow({
+  const created = await stack.api.createWorkflow({
     name: options.name ?? `ConvHooks demo: ${vendor.name}`,
     nodes,
     connections,
     settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
   });
-  return { id: created.id, webhookId, triggerName, productionUrl: `${api.base}/webhook/${webhookId}/webhook` };
+  return { id: created.id, webhookId, triggerName, productionUrl: productionUrlOf(stack, webhookId) };
 }

@@ -6,10 +6,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
-import { deployTrigger, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
 import { STATE_DIR } from '../../harness/paths';
 import { startStack, type Stack } from '../../harness/stack';
-import { pause } from '../../harness/wait';
+import { fire as fireEvent, post, setDeliveryFaults } from '../../harness/traffic';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM, launchChromium, screenshot, signIn } from './editor.browser';
 
@@ -24,21 +24,11 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop(), 60_000);
 
-async function fire(vendor: VendorId, event: string, extra: Record<string, unknown> = {}) {
-  const response = await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor, event, wait: true, ...extra }) });
-  return (await response.json()) as { attempts: { status: number | null; requestBody: string; responseBody: string | null; webhookId: string }[] };
-}
-
-/** Posts a request to the production URL as an attacker or a broken vendor would. */
-async function post(url: string, body: string | Buffer, headers: Record<string, string>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: response.status, body: await response.text() };
-}
+const fire = (vendor: VendorId, event: string, extra: Record<string, unknown> = {}) => fireEvent(stack, vendor, event, extra);
 
 /** No execution may appear: give n8n time to start one, then count. */
 async function expectExecutionCount(deployment: Deployment, count: number) {
-  await pause(1500);
-  expect(await stack.api.executions(deployment.id)).toHaveLength(count);
+  expect(await executionsAfterQuiet(stack, deployment.id)).toHaveLength(count);
 }
 
 describe.each(VENDOR_IDS)('%s trigger in n8n', (vendorId) => {
@@ -116,15 +106,14 @@ describe('Konvox retries in n8n', () => {
   ])('with dedupe %s, a delivery whose answers were lost twice runs %i time(s)', async (dedupe, runs) => {
     const deployment = await deployTrigger(stack, 'konvox', { events: ['contact.replied'], options: { dedupe } });
     await deployment.publish();
-    const faults = { vendor: 'konvox', loseAnswers: 2 };
-    await fetch(`${stack.sim.url}/_control/faults/delivery`, { method: 'POST', body: JSON.stringify(faults) });
+    await setDeliveryFaults(stack, 'konvox', { loseAnswers: 2 });
     try {
       const fired = await fire('konvox', 'contact.replied', { webhookId: (await liveAt(stack, 'konvox', deployment.productionUrl))[0]!.id });
       expect(fired.attempts.map((attempt) => attempt.status)).toEqual([null, null, 200]);
       await executionsOf(stack, deployment.id, runs);
       await expectExecutionCount(deployment, runs);
     } finally {
-      await fetch(`${stack.sim.url}/_control/faults/delivery`, { method: 'POST', body: JSON.stringify({ vendor: 'konvox', loseAnswers: 0 }) });
+      await setDeliveryFaults(stack, 'konvox', { loseAnswers: 0 });
       await deployment.unpublish();
     }
   });

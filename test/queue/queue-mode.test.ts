@@ -1,0 +1,172 @@
+/**
+ * The triggers in n8n queue mode: PostgreSQL and Redis, a main instance that activates, two
+ * webhook processors behind a load balancer that receive, and a worker that executes.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
+import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import { ARTIFACTS_DIR } from '../../harness/paths';
+import type { Routing } from '../../harness/balancer';
+import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
+import { fire, post, setDeliveryFaults } from '../../harness/traffic';
+
+jest.setTimeout(180_000);
+
+let stack: QueueStack;
+const figures: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  stack = await startQueueStack({ basePort: 5720, name: 'queue', simulator: { timeScale: 0.001 } });
+}, 600_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  writeFileSync(join(ARTIFACTS_DIR, 'queue-mode.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`Queue-mode figures: ${JSON.stringify(figures)}`);
+}, 120_000);
+
+/** Which processors answered requests for a deployment's production URL, from the balancer's log. */
+function processorsFor(deployment: Deployment, since = 0): number[] {
+  const path = new URL(deployment.productionUrl).pathname;
+  return stack.balancer.routed.slice(since).filter((entry) => entry.path === path).map((entry) => entry.processor);
+}
+
+const workerRan = (executionId: string) => readFileSync(stack.worker.logFile, 'utf8').includes(`Worker finished execution ${executionId} `);
+
+describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
+  const vendor = VENDORS[vendorId] as VendorDefinition;
+  const [event] = Object.keys(vendor.events) as [string];
+  const isApi = vendor.registration.kind === 'api';
+
+  it('subscribes once, runs each signed event once whichever processor gets it, refuses forgeries on both, and unsubscribes', async () => {
+    stack.balancer.route('round-robin');
+    const deployment = await deployTrigger(stack, vendorId, { events: [event] });
+    await deployment.publish();
+    if (isApi) expect(await liveAt(stack, vendorId, deployment.productionUrl)).toEqual([expect.objectContaining({ events: [event] })]);
+
+    const fired = [];
+    for (let index = 0; index < 4; index += 1) fired.push(await fire(stack, vendorId, event));
+    expect(fired.map((delivery) => delivery.attempts.map((attempt) => attempt.status))).toEqual([[200], [200], [200], [200]]);
+    expect(new Set(processorsFor(deployment))).toEqual(new Set([0, 1]));
+
+    const executions = await executionsOf(stack, deployment.id, 4);
+    expect(executions.map((execution) => execution.status)).toEqual(['success', 'success', 'success', 'success']);
+    const received = executions.map((execution) => {
+      const { convhooks, ...payload } = triggerItem(execution, deployment.triggerName)!;
+      expect(convhooks).toMatchObject({ vendor: vendorId, event, verified: true, schemaIssues: [] });
+      return JSON.stringify(payload);
+    });
+    const sent = fired.map((delivery) => JSON.stringify(JSON.parse(delivery.attempts[0]!.requestBody)));
+    expect([...received].sort()).toEqual([...sent].sort());
+    expect(executions.every((execution) => workerRan(execution.id))).toBe(true);
+
+    const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
+    const header = vendor.signature.header.toLowerCase();
+    const forgedHeaders = deliveryHeaders(vendor, body, 'not-the-secret', event);
+    const before = stack.balancer.routed.length;
+    for (let index = 0; index < 2; index += 1) {
+      expect(await post(deployment.productionUrl, body, forgedHeaders)).toEqual({ status: 401, body: expect.stringContaining('"error":"signature_mismatch"') });
+    }
+    expect(forgedHeaders[header]).toBeDefined();
+    expect(new Set(processorsFor(deployment, before))).toEqual(new Set([0, 1]));
+    expect(await executionsAfterQuiet(stack, deployment.id)).toHaveLength(4);
+
+    await deployment.unpublish();
+    if (isApi) expect(await liveAt(stack, vendorId, deployment.productionUrl)).toEqual([]);
+    for (const processor of stack.processors) {
+      const direct = deployment.productionUrl.replace(stack.webhookBase, processor.url);
+      expect((await post(direct, body, deliveryHeaders(vendor, body, 'any', event))).status).toBe(404);
+    }
+  });
+});
+
+describe('Konvox retries across webhook processors', () => {
+  afterEach(() => setDeliveryFaults(stack, 'konvox', { loseAnswers: 0 }));
+
+  it.each([
+    [true, 1],
+    [false, 3],
+  ])('with dedupe %s, a delivery whose first two answers were lost runs %i time(s) though its attempts hit both processors', async (dedupe, runs) => {
+    stack.balancer.route('round-robin');
+    const deployment = await deployTrigger(stack, 'konvox', { events: ['contact.replied'], options: { dedupe } });
+    await deployment.publish();
+    await setDeliveryFaults(stack, 'konvox', { loseAnswers: 2 });
+    const [subscription] = await liveAt(stack, 'konvox', deployment.productionUrl);
+    const fired = await fire(stack, 'konvox', 'contact.replied', { webhookId: subscription!.id });
+    expect(fired.attempts.map((attempt) => attempt.status)).toEqual([null, null, 200]);
+    expect(new Set(processorsFor(deployment))).toEqual(new Set([0, 1]));
+    await executionsOf(stack, deployment.id, runs);
+    expect(await executionsAfterQuiet(stack, deployment.id)).toHaveLength(runs);
+    await deployment.unpublish();
+  });
+});
+
+/**
+ * A burst of distinct Konvox events, every first answer lost, so every event is retried while
+ * others are in flight. n8n gives a webhook node no atomic store shared by processors: static
+ * data is loaded when a request starts and saved whole when it ends, so concurrent deliveries on
+ * two processors overwrite each other's dedupe keys, and a retry of an overwritten key runs again.
+ */
+describe('dedupe under a burst of retried deliveries', () => {
+  const BURST = 30;
+
+  interface Burst {
+    readonly events: number;
+    /** Distinct events among the executions: equal to `events` when none was lost. */
+    readonly distinct: number;
+    readonly executions: number;
+    readonly processors: number;
+  }
+
+  async function burst(routing: Routing): Promise<Burst> {
+    stack.balancer.route(routing);
+    const deployment = await deployTrigger(stack, 'konvox', { events: ['contact.replied'], name: `Burst: ${routing}` });
+    await deployment.publish();
+    const [subscription] = await liveAt(stack, 'konvox', deployment.productionUrl);
+    await setDeliveryFaults(stack, 'konvox', { loseAnswers: 1 });
+    try {
+      const fired = await Promise.all(Array.from({ length: BURST }, () => fire(stack, 'konvox', 'contact.replied', { webhookId: subscription!.id })));
+      expect(fired.map((delivery) => delivery.attempts.at(-1)?.status)).toEqual(Array(BURST).fill(200));
+      await executionsOf(stack, deployment.id, BURST);
+      const executions = await executionsAfterQuiet(stack, deployment.id, 3000);
+      const keys = executions.map((execution) => (triggerItem(execution, deployment.triggerName)?.convhooks as { dedupeKey?: string } | undefined)?.dedupeKey);
+      const result = { events: BURST, distinct: new Set(keys).size, executions: executions.length, processors: new Set(processorsFor(deployment)).size };
+      figures[`burst of ${BURST}, ${routing}`] = result;
+      return result;
+    } finally {
+      await setDeliveryFaults(stack, 'konvox', { loseAnswers: 0 });
+      await deployment.unpublish();
+    }
+  }
+
+  describe('spread in turn over both processors', () => {
+    let result: Burst;
+    beforeAll(async () => {
+      result = await burst('round-robin');
+    }, 180_000);
+
+    it('loses no event', () => {
+      expect(result.processors).toBe(2);
+      expect(result.distinct).toBe(result.events);
+    });
+
+    // The limit, shown: some retried events run twice.
+    it.failing('runs each event exactly once', () => {
+      expect(result.executions).toBe(result.events);
+    });
+  });
+
+  // The workaround the README gives: route by path, so one trigger's deliveries meet in one process.
+  describe('routed by path', () => {
+    let result: Burst;
+    beforeAll(async () => {
+      result = await burst('by-path');
+    }, 180_000);
+
+    it('runs each event exactly once, in one processor', () => {
+      expect(result).toEqual({ events: BURST, distinct: BURST, executions: BURST, processors: 1 });
+    });
+  });
+});
