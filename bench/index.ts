@@ -6,9 +6,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, ROOT, STATE_DIR } from '../harness/paths';
+import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
 import { benchCore } from './core';
 import { benchN8n, type N8nRow } from './n8n';
+import { throughput, type Throughput } from './throughput';
 
 const TARGETS = { oursOverFloor: 0.75, oursOverStandardwebhooks: 2, oursOverStripe1KB: 1, acceptedOverBuiltin: 0.95, rejectedOverAccepted: 10, tarballKB: 150, runtimeDependencies: 0 };
 
@@ -31,14 +33,26 @@ async function main() {
   // n8n runs every webhook request but its own Webhook node's inside a fresh expression isolate
   // (engine "vm", the default); the "legacy" engine removes that cost for both, isolating ours.
   const engines: Record<string, N8nRow> = {};
+  const scale: Record<string, Throughput> = {};
+  const load = { concurrency, seconds };
   for (const engine of ['vm', 'legacy']) {
     rmSync(join(STATE_DIR, `bench-${engine}`), { recursive: true, force: true });
     const stack = await startStack({ n8nPort: 5712, name: `bench-${engine}`, n8nEnv: { N8N_EXPRESSION_ENGINE: engine } });
     try {
-      engines[engine] = await benchN8n(stack, { concurrency, seconds });
+      engines[engine] = await benchN8n(stack, load);
+      if (engine === 'vm') scale.single = await throughput(stack, (url) => [url], { ...load, name: 'single process' });
     } finally {
       await stack.stop();
     }
+  }
+  // The same machine in queue mode: n8n's default engine, as the single-process baseline above.
+  const queue = await startQueueStack({ basePort: 5740, name: 'bench-queue' });
+  try {
+    scale.balanced = await throughput(queue, (url) => [url], { ...load, name: 'queue mode, balanced' });
+    const direct = (url: string) => queue.processors.map((processor) => url.replace(queue.webhookBase, processor.url));
+    scale.direct = await throughput(queue, direct, { ...load, name: 'queue mode, processors loaded directly' });
+  } finally {
+    await queue.stop();
   }
 
   const lines = [
@@ -57,13 +71,20 @@ async function main() {
     lines.push(`| ${label}: our trigger, valid signatures vs built-in Webhook node (req/s) | ${fmt(row.oursAccepted.requestsPerSecond)} | ${fmt(row.builtinWebhook.requestsPerSecond)} | ${fmt(row.ratios.acceptedOverBuiltin)} | ≥ ${TARGETS.acceptedOverBuiltin} | ${verdict(row.ratios.acceptedOverBuiltin >= TARGETS.acceptedOverBuiltin)} |`);
     lines.push(`| ${label}: our trigger, forged signatures (401, no execution) vs accepted (req/s) | ${fmt(row.oursForged.requestsPerSecond)} | ${fmt(row.oursAccepted.requestsPerSecond)} | ${fmt(row.ratios.rejectedOverAccepted)} | ≥ ${TARGETS.rejectedOverAccepted} | ${verdict(row.ratios.rejectedOverAccepted >= TARGETS.rejectedOverAccepted)} |`);
   }
+  const queueLabel = 'n8n queue mode (main, 2 webhook processors, 1 worker; PostgreSQL, Redis)';
+  for (const [key, label] of [['balanced', 'through the load balancer'], ['direct', 'each processor loaded directly']] as const) {
+    const row = scale[key]!;
+    const single = scale.single!;
+    lines.push(`| ${queueLabel}, ${label}, ${concurrency} connections: accepted deliveries/s vs single process | ${fmt(row.acceptedPerSecond)} | ${fmt(single.acceptedPerSecond)} | ${fmt(row.acceptedPerSecond / single.acceptedPerSecond)} | — | |`);
+    lines.push(`| ${queueLabel}, ${label}: executions finished/s vs single process | ${fmt(row.executionsPerSecond)} | ${fmt(single.executionsPerSecond)} | ${fmt(row.executionsPerSecond / single.executionsPerSecond)} | — | |`);
+  }
   lines.push(`| package: packed tarball (KB) | ${fmt(pkg.tarballKB)} | | | ≤ ${TARGETS.tarballKB} | ${verdict(pkg.tarballKB <= TARGETS.tarballKB)} |`);
   lines.push(`| package: runtime dependencies | ${pkg.runtimeDependencies} | | | ${TARGETS.runtimeDependencies} | ${verdict(pkg.runtimeDependencies === TARGETS.runtimeDependencies)} |`);
   const table = lines.join('\n');
   console.log(`\n${table}\n`);
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = join(ARTIFACTS_DIR, 'bench.json');
-  writeFileSync(file, `${JSON.stringify({ machine, targets: TARGETS, core, n8n: engines, package: pkg, table }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine, targets: TARGETS, core, n8n: engines, scale, package: pkg, table }, null, 2)}\n`);
   console.log(`Written to ${file}`);
 }
 

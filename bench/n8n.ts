@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { deliveryHeaders, VENDORS } from '../shared';
 import { deployTrigger, manualSecretOf } from '../harness/deployment';
 import { ROOT } from '../harness/paths';
-import type { Stack } from '../harness/stack';
+import type { N8nStack, Stack } from '../harness/stack';
 import { waitFor } from '../harness/wait';
 import { PAYLOADS } from './payloads';
 
@@ -27,7 +27,7 @@ export interface N8nRow {
 }
 
 /** Load from a separate process (autocannon), so the generator does not share n8n's event loop. */
-async function load(url: string, headers: Record<string, string>, body: Buffer, concurrency: number, seconds: number): Promise<LoadResult> {
+export async function load(url: string, headers: Record<string, string>, body: Buffer, concurrency: number, seconds: number): Promise<LoadResult> {
   const args = [AUTOCANNON, '--json', '-c', String(concurrency), '-d', String(seconds), '-m', 'POST', '-b', body.toString('utf8')];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
@@ -36,16 +36,20 @@ async function load(url: string, headers: Record<string, string>, body: Buffer, 
   return { requestsPerSecond: result.requests.average, statuses, latencyP99Ms: result.latency.p99 };
 }
 
-async function drained(stack: Stack, workflowId: string): Promise<void> {
-  // Executions run after the answer (onReceived): let the backlog finish before the next phase.
+export async function drained(stack: N8nStack, workflowId: string): Promise<void> {
+  // Executions run after the answer (onReceived), and in queue mode wait as "new" for a worker:
+  // let the backlog finish before the next phase.
+  const pending = async () => {
+    const counts = await Promise.all(['new', 'running'].map(async (status) => (await stack.api.call<{ data: unknown[] }>('GET', `/executions?workflowId=${workflowId}&limit=1&status=${status}`)).data.length));
+    return counts[0]! + counts[1]!;
+  };
   let last = -1;
   await waitFor('executions to settle', async () => {
-    const page = await stack.api.call<{ data: { id: string }[] }>('GET', `/executions?workflowId=${workflowId}&limit=1&status=running`);
-    const running = page.data.length;
-    const settled = running === 0 && last === 0;
-    last = running;
+    const now = await pending();
+    const settled = now === 0 && last === 0;
+    last = now;
     return settled;
-  }, (settled) => settled, 300_000);
+  }, (settled) => settled, 600_000);
 }
 
 /** Our trigger against n8n's own Webhook node, same instance, payload and concurrency; then forged traffic. */

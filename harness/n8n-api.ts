@@ -43,6 +43,7 @@ export interface Execution {
   readonly id: string;
   readonly status: string;
   readonly finished: boolean;
+  readonly stoppedAt?: string | null;
   readonly data?: {
     readonly resultData?: {
       readonly runData?: Record<string, { data?: { main?: { json: Record<string, unknown> }[][] } }[]>;

@@ -1,0 +1,53 @@
+import { deliveryHeaders, VENDORS } from '../shared';
+import { deployTrigger, manualSecretOf } from '../harness/deployment';
+import type { N8nStack } from '../harness/stack';
+import { drained, load, type LoadResult } from './n8n';
+import { PAYLOADS } from './payloads';
+
+export interface Throughput {
+  /** Signed deliveries answered 200 per second, summed over every entry point loaded at once. */
+  readonly acceptedPerSecond: number;
+  /** Executions finished per second, from the first request to the last execution's end. */
+  readonly executionsPerSecond: number;
+  readonly executions: number;
+  readonly loads: readonly LoadResult[];
+}
+
+/**
+ * Signed Konver deliveries to one trigger, `concurrency` connections spread over `entries`
+ * (n8n itself, a load balancer, or each webhook processor), then the time until the last
+ * execution ends: what a team gets out of a setup, answering and executing alike.
+ */
+export async function throughput(
+  stack: N8nStack,
+  entries: (productionUrl: string) => readonly string[],
+  options: { concurrency: number; seconds: number; name: string },
+): Promise<Throughput> {
+  const { body } = PAYLOADS[0]!;
+  const vendor = VENDORS.konver;
+  // Repeats of one body are the point of a load test, so dedupe is off here.
+  const trigger = await deployTrigger(stack, 'konver', { events: ['*'], options: { dedupe: false }, name: `Bench: ${options.name}` });
+  await trigger.publish();
+  const urls = entries(trigger.productionUrl);
+  const signed = deliveryHeaders(vendor, body, manualSecretOf(vendor), undefined);
+  const perEntry = Math.max(1, Math.round(options.concurrency / urls.length));
+  await Promise.all(urls.map((url) => load(url, signed, body, perEntry, 3)));
+  await drained(stack, trigger.id);
+  const before = (await stack.api.allExecutions(trigger.id, false)).length;
+
+  const started = Date.now();
+  const loads = await Promise.all(urls.map((url) => load(url, signed, body, perEntry, options.seconds)));
+  await drained(stack, trigger.id);
+  const after = await stack.api.allExecutions(trigger.id, false);
+  const lastEnd = Math.max(...after.map((execution) => Date.parse(execution.stoppedAt ?? '') || 0));
+  const executions = after.length - before;
+  await trigger.unpublish();
+  return {
+    acceptedPerSecond: loads.reduce((sum, result) => sum + result.requestsPerSecond * ((result.statuses['200'] ?? 0) / total(result)), 0),
+    executionsPerSecond: executions / ((lastEnd - started) / 1000),
+    executions,
+    loads,
+  };
+}
+
+const total = (result: LoadResult) => Object.values(result.statuses).reduce((sum, count) => sum + count, 0) || 1;
