@@ -72,7 +72,7 @@ async function main() {
     lines.push(`| ${label}: our trigger, forged signatures (401, no execution) vs accepted (req/s) | ${fmt(row.oursForged.requestsPerSecond)} | ${fmt(row.oursAccepted.requestsPerSecond)} | ${fmt(row.ratios.rejectedOverAccepted)} | ≥ ${TARGETS.rejectedOverAccepted} | ${verdict(row.ratios.rejectedOverAccepted >= TARGETS.rejectedOverAccepted)} |`);
   }
   const queueLabel = 'n8n queue mode (main, 2 webhook processors, 1 worker; PostgreSQL, Redis)';
-  for (const [key, label] of [['balanced', 'through the load balancer'], ['direct', 'each processor loaded directly']] as const) {
+  for (const [key, label] of [['balanced', 'through nginx'], ['direct', 'each processor loaded directly']] as const) {
     const row = scale[key]!;
     const single = scale.single!;
     lines.push(`| ${queueLabel}, ${label}, ${concurrency} connections: accepted deliveries/s vs single process | ${fmt(row.acceptedPerSecond)} | ${fmt(single.acceptedPerSecond)} | ${fmt(row.acceptedPerSecond / single.acceptedPerSecond)} | — | |`);

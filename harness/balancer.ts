@@ -1,11 +1,15 @@
-import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
-import { forward, readAll } from './forward';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from './queue-services';
+import { waitFor } from './wait';
+
+const NGINX = '/usr/sbin/nginx';
 
 /**
- * How requests are spread over webhook processors: in turn, or every request for one path to
- * the same processor (nginx's `hash $request_uri consistent`), so one trigger's deliveries meet
- * in one process.
+ * How nginx spreads requests over the webhook processors: in turn (its default), or every
+ * request for one path to the same processor (`hash $request_uri consistent`), so one trigger's
+ * deliveries meet in one process.
  */
 export type Routing = 'round-robin' | 'by-path';
 
@@ -16,41 +20,72 @@ export interface Routed {
   readonly status: number;
 }
 
-/** The load balancer in front of n8n's webhook processors, on loopback. */
-export async function startBalancer(processors: readonly string[], port: number) {
-  let routing: Routing = 'round-robin';
-  let turn = 0;
-  const routed: Routed[] = [];
-  const pick = (path: string) => {
-    if (routing === 'by-path') return createHash('sha256').update(path).digest().readUInt32BE(0) % processors.length;
-    turn = (turn + 1) % processors.length;
-    return turn;
-  };
-  const server = createServer((request, response) => {
-    void (async () => {
-      const path = request.url ?? '/';
-      const processor = pick(path);
-      const answer = await forward(request, await readAll(request), `${processors[processor]}${path}`);
-      routed.push({ path, processor, status: answer.status });
-      response.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.text);
-    })().catch(() => response.writeHead(502).end());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+/** The upstream block as the README gives it, plus what a harness needs: one worker, files in `prefix`. */
+function config(prefix: string, port: number, processors: readonly string[], routing: Routing): string {
+  const servers = processors.map((url) => `    server ${new URL(url).host};`).join('\n');
+  return `# Written by the ConvHooks harness for one test run.
+worker_processes 1;
+pid ${prefix}/nginx.pid;
+events { worker_connections 1024; }
+http {
+  client_body_temp_path ${prefix}/body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+  log_format routed '$request_uri $upstream_addr $status';
+  upstream n8n_webhooks {
+${routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${servers}
+  }
+  server {
+    listen 127.0.0.1:${port};
+    access_log ${prefix}/routed.log routed;
+    # n8n's own limit for webhook bodies.
+    client_max_body_size 16m;
+    # Tells the harness which configuration answered, so it knows when a reload is done.
+    add_header X-Routing ${routing} always;
+    location / { proxy_pass http://n8n_webhooks; }
+  }
+}
+`;
+}
+
+/** Debian's nginx in front of n8n's webhook processors, on loopback. */
+export async function startBalancer(processors: readonly string[], port: number, logFolder: string) {
+  if (!existsSync(NGINX)) throw new Error(`nginx is not installed (${NGINX} is missing): run "npm run queue:install".`);
+  // Outside the checkout: nginx's workers run as an unprivileged user that must reach these files.
+  const prefix = join(tmpdir(), `convhooks-nginx-${port}`);
+  rmSync(prefix, { recursive: true, force: true });
+  mkdirSync(prefix, { recursive: true });
+  mkdirSync(logFolder, { recursive: true });
+  const configFile = join(prefix, 'nginx.conf');
+  const url = `http://127.0.0.1:${port}`;
+  writeFileSync(configFile, config(prefix, port, processors, 'round-robin'));
+  const args = ['-p', prefix, '-c', configFile, '-e', join(logFolder, 'nginx-error.log'), '-g', 'daemon off;'];
+  const server = await startServer('nginx', [NGINX, args], port, join(logFolder, 'nginx.log'));
+  const hosts = processors.map((processor) => new URL(processor).host);
   return {
-    url: `http://127.0.0.1:${port}`,
-    /** Every request answered so far, in order. */
-    routed,
-    route(next: Routing) {
-      routing = next;
+    url,
+    /** Every request answered so far, in order, from nginx's access log. */
+    routed(): Routed[] {
+      const log = existsSync(join(prefix, 'routed.log')) ? readFileSync(join(prefix, 'routed.log'), 'utf8') : '';
+      return log.split('\n').filter(Boolean).map((line) => {
+        const [path = '', upstream = '', status = '0'] = line.split(' ');
+        return { path, processor: hosts.indexOf(upstream), status: Number(status) };
+      });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    /** Rewrites the configuration and reloads nginx; resolves once the new one answers. */
+    async route(routing: Routing): Promise<void> {
+      writeFileSync(configFile, config(prefix, port, processors, routing));
+      server.signal('SIGHUP');
+      // A fresh connection each time: a kept-alive one may still be served by the old worker.
+      const answered = async () => (await fetch(`${url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(2000) })).headers.get('x-routing');
+      await waitFor(`nginx to route ${routing}`, () => answered().catch((error: Error) => error.message), (header) => header === routing);
+    },
+    async close(): Promise<void> {
+      await server.stop();
+      rmSync(prefix, { recursive: true, force: true });
+    },
   };
 }
 

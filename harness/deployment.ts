@@ -99,10 +99,15 @@ export async function deploymentOf(
 }
 
 /** The executions of a workflow once `count` of them have finished (and no more arrived meanwhile). */
-export async function executionsOf(stack: N8nStack, workflowId: string, count: number): Promise<Execution[]> {
-  const finished = (list: Execution[]) => list.filter((execution) => execution.finished || execution.status !== 'running');
-  const list = await waitFor(`${count} executions of ${workflowId}`, () => stack.api.executions(workflowId), (all) => finished(all).length >= count && all.length >= count);
-  return list;
+export async function executionsOf(stack: N8nStack, workflowId: string, count: number, timeoutMs?: number): Promise<Execution[]> {
+  // Queue mode adds "new": queued, not yet taken by a worker.
+  const finished = (list: Execution[]) => list.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+  const statuses = (list: Execution[]) => list.map((execution) => execution.status).join(' ');
+  const seen = await waitFor(`${count} finished executions of ${workflowId}`, async () => {
+    const all = await stack.api.executions(workflowId);
+    return { finished: finished(all).length, statuses: statuses(all), all };
+  }, (state) => state.finished >= count, timeoutMs);
+  return seen.all;
 }
 
 /** Every execution of a workflow once n8n has had time to start any late one: for counting what did not run. */

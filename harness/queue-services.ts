@@ -5,10 +5,12 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from './run-command';
 
-/** A database or queue server the harness started; stopped with the stack. */
+/** A server from Debian's packages that the harness started; stopped with the stack. */
 export interface Service {
   readonly port: number;
   readonly logFile: string;
+  /** Sends the server a signal: nginx reloads its configuration on SIGHUP. */
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -47,14 +49,14 @@ async function waitForPort(name: string, port: number, child: ChildProcess, logF
   }
 }
 
-async function startServer(name: string, [command, args]: [string, string[]], port: number, logFile: string): Promise<Service> {
+export async function startServer(name: string, [command, args]: [string, string[]], port: number, logFile: string): Promise<Service> {
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    // SIGINT is PostgreSQL's fast shutdown; Redis stops on it as well.
+    // SIGINT is PostgreSQL's fast shutdown; Redis and nginx stop on it as well.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     await exited;
     log.end();
@@ -65,7 +67,7 @@ async function startServer(name: string, [command, args]: [string, string[]], po
     await stop();
     throw error;
   }
-  return { port, logFile, stop };
+  return { port, logFile, signal: (name) => child.kill(name), stop };
 }
 
 /**

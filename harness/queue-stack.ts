@@ -86,7 +86,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
     const [first, second, worker] = await withProgress('Starting two webhook processors and a worker', () =>
       allStarted([launch('webhook', 2, 'webhook-1'), launch('webhook', 3, 'webhook-2'), launch('worker', 4, 'worker')]), log);
     const processors = [first!, second!];
-    const balancer = await startBalancer(processors.map((processor) => processor.url), port(0));
+    const balancer = await startBalancer(processors.map((processor) => processor.url), port(0), join(folder, 'nginx'));
     stops.push(balancer.close);
     const sim = await startSimulator(options.simulator);
     stops.push(sim.close);

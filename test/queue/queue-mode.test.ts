@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
+import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import type { Routing } from '../../harness/balancer';
@@ -30,7 +30,7 @@ afterAll(async () => {
 /** Which processors answered requests for a deployment's production URL, from the balancer's log. */
 function processorsFor(deployment: Deployment, since = 0): number[] {
   const path = new URL(deployment.productionUrl).pathname;
-  return stack.balancer.routed.slice(since).filter((entry) => entry.path === path).map((entry) => entry.processor);
+  return stack.balancer.routed().slice(since).filter((entry) => entry.path === path).map((entry) => entry.processor);
 }
 
 const workerRan = (executionId: string) => readFileSync(stack.worker.logFile, 'utf8').includes(`Worker finished execution ${executionId} `);
@@ -41,7 +41,7 @@ describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
   const isApi = vendor.registration.kind === 'api';
 
   it('subscribes once, runs each signed event once whichever processor gets it, refuses forgeries on both, and unsubscribes', async () => {
-    stack.balancer.route('round-robin');
+    await stack.balancer.route('round-robin');
     const deployment = await deployTrigger(stack, vendorId, { events: [event] });
     await deployment.publish();
     if (isApi) expect(await liveAt(stack, vendorId, deployment.productionUrl)).toEqual([expect.objectContaining({ events: [event] })]);
@@ -65,7 +65,7 @@ describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
     const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
     const header = vendor.signature.header.toLowerCase();
     const forgedHeaders = deliveryHeaders(vendor, body, 'not-the-secret', event);
-    const before = stack.balancer.routed.length;
+    const before = stack.balancer.routed().length;
     for (let index = 0; index < 2; index += 1) {
       expect(await post(deployment.productionUrl, body, forgedHeaders)).toEqual({ status: 401, body: expect.stringContaining('"error":"signature_mismatch"') });
     }
@@ -89,7 +89,7 @@ describe('Konvox retries across webhook processors', () => {
     [true, 1],
     [false, 3],
   ])('with dedupe %s, a delivery whose first two answers were lost runs %i time(s) though its attempts hit both processors', async (dedupe, runs) => {
-    stack.balancer.route('round-robin');
+    await stack.balancer.route('round-robin');
     const deployment = await deployTrigger(stack, 'konvox', { events: ['contact.replied'], options: { dedupe } });
     await deployment.publish();
     await setDeliveryFaults(stack, 'konvox', { loseAnswers: 2 });
@@ -121,18 +121,27 @@ describe('dedupe under a burst of retried deliveries', () => {
   }
 
   async function burst(routing: Routing): Promise<Burst> {
-    stack.balancer.route(routing);
+    await stack.balancer.route(routing);
     const deployment = await deployTrigger(stack, 'konvox', { events: ['contact.replied'], name: `Burst: ${routing}` });
     await deployment.publish();
     const [subscription] = await liveAt(stack, 'konvox', deployment.productionUrl);
     await setDeliveryFaults(stack, 'konvox', { loseAnswers: 1 });
     try {
-      const fired = await Promise.all(Array.from({ length: BURST }, () => fire(stack, 'konvox', 'contact.replied', { webhookId: subscription!.id })));
+      // Konvox events carry no id and are deduped by a digest of the body: each gets its own timestamp.
+      const sample = VENDORS.konvox.events['contact.replied']!.sample as Record<string, unknown>;
+      const payload = (index: number) => ({ ...sample, timestamp: new Date(Date.now() + index).toISOString() });
+      const fired = await Promise.all(
+        Array.from({ length: BURST }, (_, index) => fire(stack, 'konvox', 'contact.replied', { webhookId: subscription!.id, payload: payload(index) })),
+      );
       expect(fired.map((delivery) => delivery.attempts.at(-1)?.status)).toEqual(Array(BURST).fill(200));
-      await executionsOf(stack, deployment.id, BURST);
-      const executions = await executionsAfterQuiet(stack, deployment.id, 3000);
-      const keys = executions.map((execution) => (triggerItem(execution, deployment.triggerName)?.convhooks as { dedupeKey?: string } | undefined)?.dedupeKey);
-      const result = { events: BURST, distinct: new Set(keys).size, executions: executions.length, processors: new Set(processorsFor(deployment)).size };
+      const executions = await executionsAfterQuiet(stack, deployment.id, 5000);
+      const keys = new Set(executions.map((execution) => (triggerItem(execution, deployment.triggerName)?.convhooks as { dedupeKey?: string } | undefined)?.dedupeKey));
+      const missing = fired.filter((delivery) => {
+        const parsed = parseEvent(VENDORS.konvox, Buffer.from(delivery.attempts[0]!.requestBody));
+        return !parsed.ok || !keys.has(parsed.dedupeKey);
+      });
+      const result = { events: BURST, distinct: BURST - missing.length, executions: executions.length, processors: new Set(processorsFor(deployment)).size };
+      if (missing.length > 0) console.log(`Events without an execution: ${JSON.stringify(missing)}`);
       figures[`burst of ${BURST}, ${routing}`] = result;
       return result;
     } finally {
