@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startSimulator, type StartOptions } from '../simulator';
 import { startBalancer, type Balancer } from './balancer';
 import { N8nApi, ownerApiKey } from './n8n-api';
-import { startN8n, type N8nProcess } from './n8n-process';
+import { startN8n, type N8nProcess, type N8nRole } from './n8n-process';
 import { STATE_DIR } from './paths';
 import { withProgress } from './progress';
 import { startPostgres, startRedis, type Service } from './queue-services';
@@ -23,10 +23,15 @@ export interface QueueStackOptions {
   readonly log?: (line: string) => void;
 }
 
+/** One n8n process of the stack; a restart keeps its port, data and log, as an operator's restart does. */
+export interface QueueProcess extends N8nProcess {
+  restart(): Promise<void>;
+}
+
 export interface QueueStack extends N8nStack {
-  readonly main: N8nProcess;
-  readonly processors: readonly N8nProcess[];
-  readonly worker: N8nProcess;
+  readonly main: QueueProcess;
+  readonly processors: readonly QueueProcess[];
+  readonly worker: QueueProcess;
   /** In front of the processors; n8n's production webhook URLs point here. */
   readonly balancer: Balancer;
   stop(): Promise<void>;
@@ -79,8 +84,19 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
       WEBHOOK_URL: `${balancerUrl}/`,
       ...options.n8nEnv,
     };
-    const launch = (role: 'start' | 'webhook' | 'worker', offset: number, name: string) =>
-      startN8n({ role, port: port(offset), userFolder: join(folder, name), extensions, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port(offset + 6)) } }).then(track);
+    const launch = async (role: N8nRole, offset: number, name: string): Promise<QueueProcess> => {
+      const start = () => startN8n({ role, port: port(offset), userFolder: join(folder, name), extensions, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port(offset + 6)) } });
+      let current = await start();
+      return track({
+        url: current.url,
+        logFile: current.logFile,
+        async restart() {
+          await current.stop();
+          current = await start();
+        },
+        stop: () => current.stop(),
+      });
+    };
     // The main instance creates the schema; the others start on it.
     const main = await withProgress(`Starting n8n main on port ${port(1)}`, () => launch('start', 1, 'main'), log);
     const [first, second, worker] = await withProgress('Starting two webhook processors and a worker', () =>

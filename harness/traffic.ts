@@ -2,6 +2,7 @@ import type { N8nStack } from './stack';
 
 export interface FiredAttempt {
   readonly status: number | null;
+  readonly requestHeaders: Record<string, string>;
   readonly requestBody: string;
   readonly responseBody: string | null;
   readonly webhookId: string;

@@ -103,6 +103,39 @@ describe('Konvox retries across webhook processors', () => {
   });
 });
 
+describe('restarts in queue mode', () => {
+  it('keeps one subscription through a main restart and a rolling restart of the processors, and a retry after them is still recognised', async () => {
+    await stack.balancer.route('round-robin');
+    const converc = await deployTrigger(stack, 'converc', { events: ['*'], name: 'Restarts: Converc' });
+    const konvox = await deployTrigger(stack, 'konvox', { events: ['*'], name: 'Restarts: Konvox' });
+    await converc.publish();
+    await konvox.publish();
+    const [konvoxSubscription] = await liveAt(stack, 'konvox', konvox.productionUrl);
+    const delivered = await fire(stack, 'konvox', 'contact.replied', { webhookId: konvoxSubscription!.id });
+    expect(delivered.attempts.map((attempt) => attempt.status)).toEqual([200]);
+    await executionsOf(stack, konvox.id, 1);
+
+    await stack.main.restart();
+    for (const processor of stack.processors) await processor.restart();
+
+    expect(await liveAt(stack, 'converc', converc.productionUrl)).toHaveLength(1);
+    const [event] = Object.keys(VENDORS.converc.events) as [string];
+    expect((await fire(stack, 'converc', event)).attempts.map((attempt) => attempt.status)).toEqual([200]);
+    await executionsOf(stack, converc.id, 1);
+
+    // Konvox retrying that delivery now, once to each processor: neither has it in memory.
+    const [{ requestHeaders, requestBody }] = delivered.attempts as [(typeof delivered.attempts)[number]];
+    const before = stack.balancer.routed().length;
+    for (let index = 0; index < 2; index += 1) {
+      expect(await post(konvox.productionUrl, requestBody, requestHeaders)).toEqual({ status: 200, body: '{"received":true,"duplicate":true}' });
+    }
+    expect(new Set(processorsFor(konvox, before))).toEqual(new Set([0, 1]));
+    expect(await executionsAfterQuiet(stack, konvox.id)).toHaveLength(1);
+    await converc.unpublish();
+    await konvox.unpublish();
+  });
+});
+
 /**
  * A burst of distinct Konvox events, every first answer lost, so every event is retried while
  * others are in flight. n8n gives a webhook node no atomic store shared by processors: static
