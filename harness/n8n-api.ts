@@ -78,6 +78,14 @@ export class N8nApi {
     return this.call<{ id: string }>('POST', '/workflows', workflow);
   }
 
+  /** Sets the trigger's events and publishes that version, as a user editing a live workflow does. */
+  async publishWithEvents(id: string, triggerName: string, events: readonly string[]) {
+    const workflow = await this.call<{ name: string; nodes: { name: string; parameters: Record<string, unknown> }[]; connections: unknown; settings: unknown }>('GET', `/workflows/${id}`);
+    const nodes = workflow.nodes.map((node) => (node.name === triggerName ? { ...node, parameters: { ...node.parameters, events } } : node));
+    await this.call('PUT', `/workflows/${id}`, { name: workflow.name, nodes, connections: workflow.connections, settings: { executionOrder: 'v1' } });
+    return this.publish(id);
+  }
+
   publish(id: string) {
     return this.call<unknown>('POST', `/workflows/${id}/publish`);
   }

@@ -10,6 +10,7 @@ import { ARTIFACTS_DIR } from '../../harness/paths';
 import type { Routing } from '../../harness/balancer';
 import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
 import { fire, post, setDeliveryFaults } from '../../harness/traffic';
+import { pause, waitFor } from '../../harness/wait';
 
 jest.setTimeout(180_000);
 
@@ -133,6 +134,40 @@ describe('restarts in queue mode', () => {
     expect(await executionsAfterQuiet(stack, konvox.id)).toHaveLength(1);
     await converc.unpublish();
     await konvox.unpublish();
+  });
+});
+
+describe('changing the events of a live Converc trigger under traffic', () => {
+  it('leaves one subscription with the new events after each republish, and the next delivery verifies', async () => {
+    await stack.balancer.route('round-robin');
+    const deployment = await deployTrigger(stack, 'converc', { events: ['call.ended'], name: 'Events changed under traffic' });
+    await deployment.publish();
+    let sending = true;
+    const answers: Record<string, number> = {};
+    const sender = async () => {
+      while (sending) {
+        for (const attempt of (await fire(stack, 'converc', 'call.ended')).attempts) answers[String(attempt.status)] = (answers[String(attempt.status)] ?? 0) + 1;
+      }
+    };
+    const senders = Array.from({ length: 4 }, sender);
+    const selections = [['call.ended', 'call.recording_ready'], ['call.ended']];
+    try {
+      for (let cycle = 0; cycle < 4; cycle += 1) {
+        await pause(500);
+        const events = selections[cycle % 2]!;
+        await stack.api.publishWithEvents(deployment.id, deployment.triggerName, events);
+        const live = await waitFor('the new subscription', () => liveAt(stack, 'converc', deployment.productionUrl), (hooks) => hooks.length === 1 && hooks[0]!.events.length === events.length);
+        expect(live[0]!.events).toEqual(expect.arrayContaining(events));
+        // n8n saves the new subscription's secret when activation ends: give it that moment.
+        const probe = await waitFor('a verified delivery', () => fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id }), (fired) => fired.attempts[0]?.status === 200, 5000);
+        expect(probe.attempts[0]!.responseBody).toBe('{"received":true}');
+      }
+    } finally {
+      sending = false;
+      await Promise.all(senders);
+      figures['events changed 4 times under 4 senders: answers during the run'] = answers;
+      await deployment.unpublish();
+    }
   });
 });
 
