@@ -52,6 +52,12 @@ export interface Execution {
   };
 }
 
+export interface EditableWorkflow {
+  readonly name: string;
+  readonly nodes: readonly { readonly name: string; readonly parameters: Record<string, unknown> }[];
+  readonly connections: unknown;
+}
+
 export class N8nApi {
   constructor(
     readonly base: string,
@@ -78,11 +84,11 @@ export class N8nApi {
     return this.call<{ id: string }>('POST', '/workflows', workflow);
   }
 
-  /** Sets the trigger's events and publishes that version, as a user editing a live workflow does. */
-  async publishWithEvents(id: string, triggerName: string, events: readonly string[]) {
-    const workflow = await this.call<{ name: string; nodes: { name: string; parameters: Record<string, unknown> }[]; connections: unknown; settings: unknown }>('GET', `/workflows/${id}`);
-    const nodes = workflow.nodes.map((node) => (node.name === triggerName ? { ...node, parameters: { ...node.parameters, events } } : node));
-    await this.call('PUT', `/workflows/${id}`, { name: workflow.name, nodes, connections: workflow.connections, settings: { executionOrder: 'v1' } });
+  /** Edits a workflow and publishes that version, as a user changing a live workflow does. */
+  async publishEdited(id: string, edit: (workflow: EditableWorkflow) => EditableWorkflow) {
+    const { name, nodes, connections } = await this.call<EditableWorkflow>('GET', `/workflows/${id}`);
+    const edited = edit({ name, nodes, connections });
+    await this.call('PUT', `/workflows/${id}`, { ...edited, settings: { executionOrder: 'v1' } });
     return this.publish(id);
   }
 

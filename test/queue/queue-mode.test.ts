@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import type { EditableWorkflow } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import type { Routing } from '../../harness/balancer';
 import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
@@ -137,37 +138,61 @@ describe('restarts in queue mode', () => {
   });
 });
 
-describe('changing the events of a live Converc trigger under traffic', () => {
-  it('leaves one subscription with the new events after each republish, and the next delivery verifies', async () => {
+describe('republishing a live Converc trigger under traffic', () => {
+  let deployment: Deployment;
+  let answers: Record<string, number> = {};
+  let sending = true;
+  let senders: Promise<void>[] = [];
+
+  const record = (status: number | null) => (answers[String(status)] = (answers[String(status)] ?? 0) + 1);
+  const withEvents = (events: readonly string[]) => (workflow: EditableWorkflow) => ({
+    ...workflow,
+    nodes: workflow.nodes.map((node) => (node.name === deployment.triggerName ? { ...node, parameters: { ...node.parameters, events } } : node)),
+  });
+
+  beforeAll(async () => {
     await stack.balancer.route('round-robin');
-    const deployment = await deployTrigger(stack, 'converc', { events: ['call.ended'], name: 'Events changed under traffic' });
+    deployment = await deployTrigger(stack, 'converc', { events: ['call.ended'], name: 'Republished under traffic' });
     await deployment.publish();
-    let sending = true;
-    const answers: Record<string, number> = {};
-    const sender = async () => {
-      while (sending) {
-        for (const attempt of (await fire(stack, 'converc', 'call.ended')).attempts) answers[String(attempt.status)] = (answers[String(attempt.status)] ?? 0) + 1;
-      }
-    };
-    const senders = Array.from({ length: 4 }, sender);
+    // Four senders deliver continuously while the workflow is republished.
+    senders = Array.from({ length: 4 }, async () => {
+      while (sending) for (const attempt of (await fire(stack, 'converc', 'call.ended')).attempts) record(attempt.status);
+    });
+  });
+
+  afterAll(async () => {
+    sending = false;
+    await Promise.all(senders);
+    await deployment.unpublish();
+  });
+
+  it('after each change of events: one subscription with the new events, and the next delivery verifies', async () => {
+    answers = {};
     const selections = [['call.ended', 'call.recording_ready'], ['call.ended']];
-    try {
-      for (let cycle = 0; cycle < 4; cycle += 1) {
-        await pause(500);
-        const events = selections[cycle % 2]!;
-        await stack.api.publishWithEvents(deployment.id, deployment.triggerName, events);
-        const live = await waitFor('the new subscription', () => liveAt(stack, 'converc', deployment.productionUrl), (hooks) => hooks.length === 1 && hooks[0]!.events.length === events.length);
-        expect(live[0]!.events).toEqual(expect.arrayContaining(events));
-        // n8n saves the new subscription's secret when activation ends: give it that moment.
-        const probe = await waitFor('a verified delivery', () => fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id }), (fired) => fired.attempts[0]?.status === 200, 5000);
-        expect(probe.attempts[0]!.responseBody).toBe('{"received":true}');
-      }
-    } finally {
-      sending = false;
-      await Promise.all(senders);
-      figures['events changed 4 times under 4 senders: answers during the run'] = answers;
-      await deployment.unpublish();
+    for (let cycle = 0; cycle < 4; cycle += 1) {
+      await pause(500);
+      const events = selections[cycle % 2]!;
+      await stack.api.publishEdited(deployment.id, withEvents(events));
+      const live = await waitFor('the new subscription', () => liveAt(stack, 'converc', deployment.productionUrl), (hooks) => hooks.length === 1 && hooks[0]!.events.length === events.length);
+      expect(live[0]!.events).toEqual(expect.arrayContaining(events));
+      // n8n saves the new subscription's secret when activation ends: give it that moment.
+      const probe = await waitFor('a verified delivery', () => fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id }), (fired) => fired.attempts[0]?.status === 200, 5000);
+      expect(probe.attempts[0]!.responseBody).toBe('{"received":true}');
     }
+    figures['4 changes of events under 4 senders: answers'] = answers;
+  });
+
+  it('an edit that leaves the trigger alone keeps the subscription, and every delivery meanwhile is accepted', async () => {
+    const [before] = await liveAt(stack, 'converc', deployment.productionUrl);
+    answers = {};
+    for (let cycle = 0; cycle < 4; cycle += 1) {
+      await pause(500);
+      await stack.api.publishEdited(deployment.id, (workflow) => ({ ...workflow, name: `Republished under traffic (${cycle})` }));
+    }
+    await pause(1000);
+    expect(await liveAt(stack, 'converc', deployment.productionUrl)).toEqual([expect.objectContaining({ id: before!.id })]);
+    expect(Object.keys(answers)).toEqual(['200']);
+    figures['4 other edits under 4 senders: answers'] = answers;
   });
 });
 
