@@ -50,6 +50,8 @@ async function waitForPort(name: string, port: number, child: ChildProcess, logF
 }
 
 export async function startServer(name: string, [command, args]: [string, string[]], port: number, logFile: string): Promise<Service> {
+  // Else a server left over from an interrupted run would answer in place of this one.
+  if (await portAnswers(port)) throw new Error(`Cannot start ${name}: something already listens on 127.0.0.1:${port} (left over from an interrupted run?).`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);

@@ -65,13 +65,11 @@ describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
     expect(executions.every((execution) => workerRan(execution.id))).toBe(true);
 
     const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
-    const header = vendor.signature.header.toLowerCase();
     const forgedHeaders = deliveryHeaders(vendor, body, 'not-the-secret', event);
     const before = stack.balancer.routed().length;
     for (let index = 0; index < 2; index += 1) {
       expect(await post(deployment.productionUrl, body, forgedHeaders)).toEqual({ status: 401, body: expect.stringContaining('"error":"signature_mismatch"') });
     }
-    expect(forgedHeaders[header]).toBeDefined();
     expect(new Set(processorsFor(deployment, before))).toEqual(new Set([0, 1]));
     expect(await executionsAfterQuiet(stack, deployment.id)).toHaveLength(4);
 
