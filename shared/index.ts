@@ -8,3 +8,4 @@ export * from './vendor-definition';
 export * from './vendors';
 export * from './receive';
 export * from './outgoing';
+export * from './signing-setup';

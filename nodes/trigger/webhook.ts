@@ -1,5 +1,5 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { receive, type ReceiveOptions, type VendorDefinition } from '../../shared';
+import { receive, signingReceiveOptions, type ReceiveOptions, type VendorDefinition } from '../../shared';
 import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
@@ -19,14 +19,10 @@ interface RawRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A credential's header and verification choices count only where the vendor's scheme offers them. */
+/** The node's header option, where set, wins over the credential's. */
 function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentials, options: TriggerOptions): ReceiveOptions {
-  const { headerAssumed, mayBeUnsigned } = vendor.signature;
-  return {
-    secrets: [credentials.secret, credentials.previousSecret ?? ''],
-    signatureHeader: options.signatureHeader || (headerAssumed ? credentials.signatureHeader : undefined),
-    verification: mayBeUnsigned && credentials.verification === 'disabled' ? 'disabled' : 'required',
-  };
+  const fromSetup = signingReceiveOptions(vendor, credentials);
+  return { ...fromSetup, signatureHeader: options.signatureHeader || fromSetup.signatureHeader };
 }
 
 /**

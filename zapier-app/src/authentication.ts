@@ -1,5 +1,5 @@
 import type { AuthField, Authentication, Bundle, ZObject } from 'zapier-platform-core';
-import type { ManualRegistration, ReceiveOptions, SubscriptionApi, VendorDefinition } from '../../shared';
+import { signingReceiveOptions, signingSetupProblem, type ManualRegistration, type ReceiveOptions, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { baseUrlOf, callVendor, readAnswer } from './vendor-api';
 
 /** Only where the vendor's doc is silent on the header may the user name another one. */
@@ -42,17 +42,6 @@ function apiKeyAuthentication(vendor: VendorDefinition, api: SubscriptionApi): A
   };
 }
 
-/** A signing secret cannot be tried against an API the vendor lacks: check what can be checked now. */
-function signingSetupProblem(vendor: VendorDefinition, authData: Bundle['authData']): string | undefined {
-  if (authData.verification === 'disabled') return undefined;
-  const secret = authData.secret ?? '';
-  if (secret.trim() === '') return `Paste the Webhook Secret ${vendor.name} showed when you added the webhook.`;
-  if (secret !== secret.trim()) return 'The Webhook Secret starts or ends with white space; copy it again without it.';
-  const header = authData.signatureHeader || vendor.signature.header;
-  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header)) return `"${header}" is not a valid HTTP header name.`;
-  return undefined;
-}
-
 /** Konvox-like vendors describe no signature, so running without one must stay a visible choice. */
 function verificationChoice(vendor: VendorDefinition): AuthField[] {
   if (!vendor.signature.mayBeUnsigned) return [];
@@ -93,7 +82,8 @@ function signingSecretAuthentication(vendor: VendorDefinition, registration: Man
       ...verificationChoice(vendor),
     ],
     test: async (zapier: ZObject, bundle: Bundle) => {
-      const problem = signingSetupProblem(vendor, bundle.authData);
+      // A header left blank in Zapier means the vendor's own.
+      const problem = signingSetupProblem(vendor, { ...bundle.authData, signatureHeader: bundle.authData.signatureHeader || undefined });
       if (problem !== undefined) throw new zapier.errors.Error(problem, 'InvalidSigningSetup');
       const verifies = bundle.authData.verification !== 'disabled';
       return { label: verifies ? `${vendor.name} webhooks, signed` : `${vendor.name} webhooks, NOT verified` };
@@ -112,12 +102,7 @@ export function authenticationFor(vendor: VendorDefinition): Authentication {
  * the secrets and choices in the connection (vendors whose webhooks are added by hand).
  */
 export function verificationOptions(vendor: VendorDefinition, bundle: Bundle, subscriptionSecret: string | undefined): ReceiveOptions {
-  // The connection's header and verification choices count only where the vendor's scheme offers them.
-  const signatureHeader = (vendor.signature.headerAssumed && bundle.authData.signatureHeader) || undefined;
-  if (vendor.registration.kind === 'api') return { secrets: subscriptionSecret === undefined ? [] : [subscriptionSecret], signatureHeader };
-  return {
-    secrets: [bundle.authData.secret ?? '', bundle.authData.previousSecret ?? ''],
-    signatureHeader,
-    verification: vendor.signature.mayBeUnsigned && bundle.authData.verification === 'disabled' ? 'disabled' : 'required',
-  };
+  const fromConnection = signingReceiveOptions(vendor, bundle.authData);
+  if (vendor.registration.kind !== 'api') return fromConnection;
+  return { secrets: subscriptionSecret === undefined ? [] : [subscriptionSecret], signatureHeader: fromConnection.signatureHeader };
 }

@@ -1,0 +1,38 @@
+import type { ReceiveOptions } from './receive';
+import type { VendorDefinition } from './vendor-definition';
+
+/** What a user enters for a vendor whose webhooks are added by hand, in n8n or in Zapier. */
+export interface SigningSetup {
+  readonly secret?: string;
+  readonly previousSecret?: string;
+  /** Absent: the vendor's own header. */
+  readonly signatureHeader?: string;
+  readonly verification?: string;
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/**
+ * A signing secret cannot be tried against an API the vendor does not have; this is what can be
+ * checked before the first delivery, so a typo shows when the setup is saved. Undefined when
+ * nothing is wrong, or when the user chose not to verify.
+ */
+export function signingSetupProblem(vendor: VendorDefinition, setup: SigningSetup): string | undefined {
+  if (setup.verification === 'disabled') return undefined;
+  const secret = setup.secret ?? '';
+  if (secret.trim() === '') return `Paste the Webhook Secret ${vendor.name} showed when you added the webhook.`;
+  if (secret !== secret.trim()) return 'The Webhook Secret starts or ends with white space; copy it again without it.';
+  const header = setup.signatureHeader ?? vendor.signature.header;
+  if (!HEADER_NAME.test(header)) return `"${header}" is not a valid HTTP header name.`;
+  return undefined;
+}
+
+/** How deliveries are verified under a signing setup: its header and its choice to skip verification count only where the vendor's scheme offers them. */
+export function signingReceiveOptions(vendor: VendorDefinition, setup: SigningSetup): ReceiveOptions {
+  const { headerAssumed, mayBeUnsigned } = vendor.signature;
+  return {
+    secrets: [setup.secret ?? '', setup.previousSecret ?? ''],
+    signatureHeader: (headerAssumed && setup.signatureHeader) || undefined,
+    verification: mayBeUnsigned && setup.verification === 'disabled' ? 'disabled' : 'required',
+  };
+}
