@@ -31,8 +31,21 @@ export type EventSelection = readonly string[] | 'all';
 /** A removal answered "not found": someone removed it first, which is the outcome we wanted. */
 export const subscriptionGone = (status: number): boolean => status === 404 || status === 410;
 
+export const succeeded = (status: number): boolean => status >= 200 && status < 300;
+
 /** Whether a removal reached its goal: done now, or already gone. */
-export const removalAccepted = (status: number): boolean => (status >= 200 && status < 300) || subscriptionGone(status);
+export const removalAccepted = (status: number): boolean => succeeded(status) || subscriptionGone(status);
+
+/** The vendor's own words from an error answer, ready to append to ours; empty when it gave none. */
+export function vendorSaid(body: unknown): string {
+  const said = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
+  return said === undefined ? '' : ` It said: ${String(said)}`;
+}
+
+/** Which parts of an answer did not fit its schema, never the values (a create answer holds the secret). */
+export function describeMisfits(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
+}
 
 /** A vendor's subscription API: request builders and the schemas of its answers. */
 export interface SubscriptionApi {
@@ -62,14 +75,20 @@ export interface HttpRequest {
   readonly body?: string;
 }
 
-/** Joins a description to a base URL and bearer key; the result is what goes on the wire. */
-export function toHttpRequest(baseUrl: string, apiKey: string, request: RequestDescription): HttpRequest {
+/** A description's path and query joined to a base URL, with or without its trailing slash. */
+export function requestUrl(baseUrl: string, request: RequestDescription): string {
   const url = new URL(baseUrl.replace(/\/+$/, '') + request.path);
   for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+/** Joins a description to a base URL and bearer key; the result is what goes on the wire. */
+export function toHttpRequest(baseUrl: string, apiKey: string, request: RequestDescription): HttpRequest {
+  const url = requestUrl(baseUrl, request);
   const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, accept: 'application/json' };
-  if (request.body === undefined) return { method: request.method, url: url.toString(), headers };
+  if (request.body === undefined) return { method: request.method, url, headers };
   headers['content-type'] = 'application/json';
-  return { method: request.method, url: url.toString(), headers, body: JSON.stringify(request.body) };
+  return { method: request.method, url, headers, body: JSON.stringify(request.body) };
 }
 
 /** Whether a remote subscription delivers exactly the chosen events to `url` and is live. */

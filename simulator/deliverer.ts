@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deliveryHeaders, VENDORS, type Backoff } from '../shared';
+import { deliveryHeaders, succeeded, VENDORS, type Backoff } from '../shared';
 import type { DeliveryAttempt, Store, Subscription } from './store';
 
 export interface DeliveryFaults {
@@ -83,7 +83,7 @@ export class Deliverer {
     for (let attempt = 1; attempt <= maxAttempts && !this.closing.signal.aborted; attempt += 1) {
       const answered = await this.attempt(subscription.url, headers, body, this.options.timeoutMs ?? vendor.delivery.timeoutMs);
       const result = attempt <= faults.loseAnswers ? { ...answered, status: null, error: 'answer lost (injected fault)' } : answered;
-      const delivered = result.status !== null && result.status >= 200 && result.status < 300;
+      const delivered = result.status !== null && succeeded(result.status);
       const outcome = delivered ? 'delivered' : attempt < maxAttempts ? 'retrying' : 'failed';
       const record: DeliveryAttempt = {
         deliveryId,

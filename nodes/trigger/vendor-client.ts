@@ -6,7 +6,7 @@ import {
   type JsonObject,
 } from 'n8n-workflow';
 import type { z } from 'zod/v4';
-import type { RequestDescription, VendorDefinition } from '../../shared';
+import { describeMisfits, requestUrl, succeeded, vendorSaid, type RequestDescription, type VendorDefinition } from '../../shared';
 import { credentialName, type ApiCredentials } from './credential-names';
 
 type HookContext = Pick<IHookFunctions, 'getCredentials' | 'getNode' | 'helpers' | 'logger'>;
@@ -19,7 +19,7 @@ export interface VendorAnswer {
 
 function describeFailure(vendor: VendorDefinition, request: RequestDescription, answer: VendorAnswer) {
   const call = `${request.method} ${request.path}`;
-  const detail = typeof answer.body === 'object' && answer.body !== null && 'error' in answer.body ? ` It said: ${String(answer.body.error)}` : '';
+  const detail = vendorSaid(answer.body);
   if (answer.status === 401 || answer.status === 403) {
     return {
       message: `${vendor.name} rejected the API key (${answer.status})`,
@@ -62,12 +62,11 @@ export async function callVendor(
   context: HookContext,
   vendor: VendorDefinition,
   request: RequestDescription,
-  accept: (status: number) => boolean = (status) => status >= 200 && status < 300,
+  accept: (status: number) => boolean = succeeded,
 ): Promise<VendorAnswer> {
   const name = credentialName(vendor);
   const credentials = (await context.getCredentials(name)) as unknown as ApiCredentials;
-  const url = new URL(credentials.baseUrl.replace(/\/+$/, '') + request.path);
-  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+  const url = requestUrl(credentials.baseUrl, request);
   const attempts = request.method === 'POST' ? 1 : MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt += 1) {
     let answer: VendorAnswer | undefined;
@@ -75,7 +74,7 @@ export async function callVendor(
     try {
       const response = await context.helpers.httpRequestWithAuthentication.call(context as IHookFunctions, name, {
         method: request.method as IHttpRequestMethods,
-        url: url.toString(),
+        url,
         body: request.body as JsonObject | undefined,
         json: true,
         returnFullResponse: true,
@@ -113,6 +112,6 @@ export function readAnswer<T>(context: HookContext, vendor: VendorDefinition, sc
   // Not the body itself: a create answer carries the one-time signing secret.
   throw new NodeApiError(context.getNode(), { status: answer.status } as JsonObject, {
     message: `${vendor.name} answered in an unexpected shape`,
-    description: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; '),
+    description: describeMisfits(parsed.error),
   });
 }

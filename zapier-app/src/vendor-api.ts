@@ -1,6 +1,6 @@
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import type { z } from 'zod/v4';
-import { toHttpRequest, type RequestDescription, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { describeMisfits, succeeded, toHttpRequest, vendorSaid, type RequestDescription, type SubscriptionApi, type VendorDefinition } from '../../shared';
 
 export interface VendorAnswer {
   readonly status: number;
@@ -9,16 +9,9 @@ export interface VendorAnswer {
 
 type HttpRequestOptionsWithUrl = HttpRequestOptions & { url: string };
 
-const succeeded = (status: number) => status >= 200 && status < 300;
-
 /** The connection's base URL; the field may be left empty, which means the vendor's own API. */
 export function baseUrlOf(bundle: Bundle, api: SubscriptionApi): string {
   return bundle.authData.baseUrl?.trim() || api.defaultBaseUrl;
-}
-
-function vendorSaid(body: unknown): string {
-  const said = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
-  return said === undefined ? '' : ` It said: ${String(said)}`;
 }
 
 /** A refused call as Zapier expects it: auth problems, throttling and outages each get their own error. */
@@ -81,6 +74,5 @@ export async function callVendor(
 export function readAnswer<T>(zapier: ZObject, vendor: VendorDefinition, schema: z.ZodType<T>, answer: VendorAnswer): T {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return parsed.data;
-  const misfits = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-  throw new zapier.errors.Error(`${vendor.name} answered in an unexpected shape: ${misfits}`, 'UnexpectedAnswer');
+  throw new zapier.errors.Error(`${vendor.name} answered in an unexpected shape: ${describeMisfits(parsed.error)}`, 'UnexpectedAnswer');
 }
