@@ -17,7 +17,6 @@ export interface Routed {
   readonly path: string;
   /** Index of the processor that answered. */
   readonly processor: number;
-  readonly status: number;
 }
 
 /** The upstream block as the README gives it, plus what a harness needs: one worker, files in `prefix`. */
@@ -33,7 +32,7 @@ http {
   fastcgi_temp_path ${prefix}/fastcgi;
   uwsgi_temp_path ${prefix}/uwsgi;
   scgi_temp_path ${prefix}/scgi;
-  log_format routed '$request_uri $upstream_addr $status';
+  log_format routed '$request_uri $upstream_addr';
   upstream n8n_webhooks {
 ${routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${servers}
   }
@@ -70,8 +69,8 @@ export async function startBalancer(processors: readonly string[], port: number,
     routed(): Routed[] {
       const log = existsSync(join(prefix, 'routed.log')) ? readFileSync(join(prefix, 'routed.log'), 'utf8') : '';
       return log.split('\n').filter(Boolean).map((line) => {
-        const [path = '', upstream = '', status = '0'] = line.split(' ');
-        return { path, processor: hosts.indexOf(upstream), status: Number(status) };
+        const [path = '', upstream = ''] = line.split(' ');
+        return { path, processor: hosts.indexOf(upstream) };
       });
     },
     /** Rewrites the configuration and reloads nginx; resolves once the new one answers. */

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { forward, readAll } from './forward';
 
 export interface FlakyOptions {
   /** Where every request is forwarded. */
@@ -38,6 +37,12 @@ function random(seed: number): () => number {
   };
 }
 
+async function readAll(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /**
  * The network between a vendor and n8n, with failures a vendor's retry policy must ride out:
  * refused attempts, answers lost after n8n acted, answers that come too late. Loopback only.
@@ -58,8 +63,9 @@ export async function startFlakyProxy(options: FlakyOptions) {
         response.writeHead(503).end();
         return;
       }
-      const answer = await forward(request, body, options.target);
-      const text = answer.text;
+      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+      const answer = await fetch(options.target, { method: request.method, headers, body });
+      const text = await answer.text();
       stats.forwarded += 1;
       if (text.includes('"duplicate":true')) stats.duplicatesAnswered += 1;
       if (roll < options.refuse + options.loseAnswer) {
@@ -71,7 +77,7 @@ export async function startFlakyProxy(options: FlakyOptions) {
         stats.held += 1;
         await new Promise((resolve) => setTimeout(resolve, options.holdMs));
       }
-      response.writeHead(answer.status, { 'content-type': answer.contentType }).end(text);
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
     })().catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

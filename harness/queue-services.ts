@@ -8,7 +8,6 @@ import { runCommand } from './run-command';
 /** A server from Debian's packages that the harness started; stopped with the stack. */
 export interface Service {
   readonly port: number;
-  readonly logFile: string;
   /** Sends the server a signal: nginx reloads its configuration on SIGHUP. */
   signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
@@ -69,7 +68,7 @@ export async function startServer(name: string, [command, args]: [string, string
     await stop();
     throw error;
   }
-  return { port, logFile, signal: (name) => child.kill(name), stop };
+  return { port, signal: (name) => child.kill(name), stop };
 }
 
 /**
