@@ -18,6 +18,12 @@ export function freshSample(
   return sample;
 }
 
+/** The event-type header a vendor sends beside the body, where it has one. */
+export function eventTypeHeaders(vendor: VendorDefinition, eventName: string): Record<string, string> {
+  const { header } = vendor.eventType;
+  return header === undefined ? {} : { [header.toLowerCase()]: eventName };
+}
+
 /** The headers a vendor sends with a delivery of `body`, signature included. */
 export function deliveryHeaders(
   vendor: VendorDefinition,
@@ -30,8 +36,6 @@ export function deliveryHeaders(
     'user-agent': `${vendor.name}-Webhooks/1.0`,
     [vendor.signature.header.toLowerCase()]: sign(vendor.signature, body, secret),
   };
-  if (vendor.eventType.header !== undefined && eventName !== undefined) {
-    headers[vendor.eventType.header.toLowerCase()] = eventName;
-  }
+  if (eventName !== undefined) Object.assign(headers, eventTypeHeaders(vendor, eventName));
   return headers;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   deliveryHeaders,
+  eventTypeHeaders,
   freshSample,
   parseEvent,
   sign,
@@ -120,9 +121,8 @@ Exit 2 when the body is not a JSON object (with the reason).`,
   async run(args) {
     const { values, positionals } = parse(args, { file: { type: 'string' }, 'event-header': { type: 'string' } });
     const vendor = vendorArgument(positionals[0]);
-    const header = vendor.eventType.header;
     const eventHeader = values['event-header'];
-    const headers = header !== undefined && eventHeader !== undefined ? { [header]: eventHeader } : {};
+    const headers = eventHeader === undefined ? {} : eventTypeHeaders(vendor, eventHeader);
     const parsed = parseEvent(vendor, await readBody(values.file), { headers });
     if (!parsed.ok) {
       out(JSON.stringify({ error: parsed.error, message: parsed.message }, null, 2));

@@ -1,5 +1,4 @@
-import { parseEvent, VENDORS, VENDOR_IDS, type Vendor } from '../../shared';
-import { getHeaderFor } from '../support/deliveries';
+import { eventTypeHeaders, parseEvent, VENDORS, VENDOR_IDS, type Vendor } from '../../shared';
 
 const EXPECTED_EVENT_COUNTS = { konver: 8, converc: 4, kolvera: 14, konvox: 6, convo: 11 };
 
@@ -60,7 +59,7 @@ describe.each(allSamples)('%s %s sample', (_vendorId, name, vendor, sample) => {
   const raw = Buffer.from(JSON.stringify(sample));
 
   it('parses into its own typed event with no schema issues', () => {
-    const parsed = parseEvent(vendor, raw, { headers: getHeaderFor(vendor, name) });
+    const parsed = parseEvent(vendor, raw, { headers: eventTypeHeaders(vendor, name) });
     expect(parsed).toMatchObject({ ok: true, issues: [], event: { type: name, payload: sample } });
   });
 });
