@@ -2,10 +2,10 @@
 // trigger against n8n's own Webhook node in one real n8n, and the package's size. Every figure
 // is a ratio to a baseline measured in the same run.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS_DIR, ROOT, STATE_DIR } from '../harness/paths';
+import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
 import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
 import { benchCore } from './core';
@@ -36,7 +36,6 @@ async function main() {
   const scale: Record<string, Throughput> = {};
   const load = { concurrency, seconds };
   for (const engine of ['vm', 'legacy']) {
-    rmSync(join(STATE_DIR, `bench-${engine}`), { recursive: true, force: true });
     const stack = await startStack({ n8nPort: 5712, name: `bench-${engine}`, n8nEnv: { N8N_EXPRESSION_ENGINE: engine } });
     try {
       engines[engine] = await benchN8n(stack, load);

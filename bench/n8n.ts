@@ -52,13 +52,19 @@ export async function drained(stack: N8nStack, workflowId: string): Promise<void
   }, (settled) => settled, 600_000);
 }
 
-/** Our trigger against n8n's own Webhook node, same instance, payload and concurrency; then forged traffic. */
-export async function benchN8n(stack: Stack, options: { concurrency: number; seconds: number }): Promise<N8nRow> {
+/** A published Konver trigger, and the body and signed headers every benchmark sends it. */
+export async function benchTrigger(stack: N8nStack, name: string) {
   const { body } = PAYLOADS[0]!;
   const vendor = VENDORS.konver;
   // Repeats of one body are the point of a load test, so dedupe is off here.
-  const ours = await deployTrigger(stack, 'konver', { events: ['*'], options: { dedupe: false }, name: 'Bench: Konver Trigger' });
-  await ours.publish();
+  const trigger = await deployTrigger(stack, 'konver', { events: ['*'], options: { dedupe: false }, name: `Bench: ${name}` });
+  await trigger.publish();
+  return { trigger, body, signed: deliveryHeaders(vendor, body, manualSecretOf(vendor), undefined) };
+}
+
+/** Our trigger against n8n's own Webhook node, same instance, payload and concurrency; then forged traffic. */
+export async function benchN8n(stack: Stack, options: { concurrency: number; seconds: number }): Promise<N8nRow> {
+  const { trigger: ours, body, signed } = await benchTrigger(stack, 'Konver Trigger');
   const builtin = await stack.api.createWorkflow({
     name: 'Bench: built-in Webhook',
     nodes: [
@@ -72,8 +78,7 @@ export async function benchN8n(stack: Stack, options: { concurrency: number; sec
   const builtinUrl = `${stack.n8n.url}/webhook/bench-builtin`;
   await waitFor('the built-in webhook', async () => (await fetch(builtinUrl, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === 200);
 
-  const signed = deliveryHeaders(vendor, body, manualSecretOf(vendor), undefined);
-  const forged = deliveryHeaders(vendor, body, 'not-the-secret', undefined);
+  const forged = deliveryHeaders(VENDORS.konver, body, 'not-the-secret', undefined);
   const { concurrency, seconds } = options;
   await load(builtinUrl, signed, body, concurrency, 3);
   await load(ours.productionUrl, signed, body, concurrency, 3);

@@ -1,8 +1,5 @@
-import { deliveryHeaders, VENDORS } from '../shared';
-import { deployTrigger, manualSecretOf } from '../harness/deployment';
 import type { N8nStack } from '../harness/stack';
-import { drained, load, type LoadResult } from './n8n';
-import { PAYLOADS } from './payloads';
+import { benchTrigger, drained, load, type LoadResult } from './n8n';
 
 export interface Throughput {
   /** Signed deliveries answered 200 per second, summed over every entry point loaded at once. */
@@ -23,13 +20,8 @@ export async function throughput(
   entries: (productionUrl: string) => readonly string[],
   options: { concurrency: number; seconds: number; name: string },
 ): Promise<Throughput> {
-  const { body } = PAYLOADS[0]!;
-  const vendor = VENDORS.konver;
-  // Repeats of one body are the point of a load test, so dedupe is off here.
-  const trigger = await deployTrigger(stack, 'konver', { events: ['*'], options: { dedupe: false }, name: `Bench: ${options.name}` });
-  await trigger.publish();
+  const { trigger, body, signed } = await benchTrigger(stack, options.name);
   const urls = entries(trigger.productionUrl);
-  const signed = deliveryHeaders(vendor, body, manualSecretOf(vendor), undefined);
   const perEntry = Math.max(1, Math.round(options.concurrency / urls.length));
   await Promise.all(urls.map((url) => load(url, signed, body, perEntry, 3)));
   await drained(stack, trigger.id);

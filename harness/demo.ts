@@ -1,19 +1,16 @@
 // `npm start`: the simulator and a local n8n with ConvHooks loaded, one published demo
 // workflow per vendor, a sample event through each, and what to do next.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { VENDOR_IDS, VENDORS } from '../shared';
 import { describeAttempt } from '../simulator';
 import { deployTrigger, executionsOf, liveAt } from './deployment';
+import { fire } from './traffic';
 import { DEMO_OWNER } from './n8n-api';
-import { STATE_DIR } from './paths';
 import { startStack } from './stack';
 
 const N8N_PORT = 5678;
 const SIMULATOR_PORT = 4780;
 
 async function main(): Promise<void> {
-  rmSync(join(STATE_DIR, 'demo'), { recursive: true, force: true });
   let printDeliveries = false;
   const stack = await startStack({
     n8nPort: N8N_PORT,
@@ -35,7 +32,7 @@ async function main(): Promise<void> {
     const deployment = await deployTrigger(stack, vendorId, { events: ['*'] });
     await deployment.publish();
     const [event] = Object.keys(vendor.events) as [string];
-    await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor: vendorId, event, wait: true }) });
+    await fire(stack, vendorId, event);
     const [execution] = await executionsOf(stack, deployment.id, 1);
     const subscriptions = vendor.registration.kind === 'api' ? `, ${(await liveAt(stack, vendorId, deployment.productionUrl)).length} subscription at ${vendor.name}` : '';
     console.log(`✓ ${vendor.name}: workflow published${subscriptions}; sample ${event} → execution ${execution?.id} (${execution?.status})`);

@@ -1,4 +1,5 @@
 import { VENDORS, type VendorDefinition, type VendorId } from '../shared';
+import type { Subscription } from '../simulator';
 import type { Execution } from './n8n-api';
 import type { N8nStack } from './stack';
 import { pause, waitFor } from './wait';
@@ -12,22 +13,10 @@ export interface Deployment extends TriggerWorkflow {
   unpublish(): Promise<void>;
 }
 
-interface SimWebhook {
-  id: string;
-  url: string;
-  active: boolean;
-  secret: string;
-  events: string[] | 'all';
-}
-
-export async function simWebhooks(stack: N8nStack, vendor: VendorId): Promise<SimWebhook[]> {
+/** Live subscriptions at the simulated vendor that deliver to `url`. */
+export async function liveAt(stack: N8nStack, vendor: VendorId, url: string): Promise<Subscription[]> {
   const response = await fetch(`${stack.sim.url}/_control/webhooks?vendor=${vendor}`);
-  return (await response.json()) as SimWebhook[];
-}
-
-/** Live subscriptions that deliver to `url`. */
-export async function liveAt(stack: N8nStack, vendor: VendorId, url: string): Promise<SimWebhook[]> {
-  return (await simWebhooks(stack, vendor)).filter((hook) => hook.active && hook.url === url);
+  return ((await response.json()) as Subscription[]).filter((hook) => hook.active && hook.url === url);
 }
 
 async function answersAt(url: string): Promise<number> {
@@ -99,14 +88,14 @@ export async function deploymentOf(
 }
 
 /** The executions of a workflow once `count` of them have finished (and no more arrived meanwhile). */
-export async function executionsOf(stack: N8nStack, workflowId: string, count: number, timeoutMs?: number): Promise<Execution[]> {
+export async function executionsOf(stack: N8nStack, workflowId: string, count: number): Promise<Execution[]> {
   // Queue mode adds "new": queued, not yet taken by a worker.
   const finished = (list: Execution[]) => list.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
   const statuses = (list: Execution[]) => list.map((execution) => execution.status).join(' ');
   const seen = await waitFor(`${count} finished executions of ${workflowId}`, async () => {
     const all = await stack.api.executions(workflowId);
     return { finished: finished(all).length, statuses: statuses(all), all };
-  }, (state) => state.finished >= count, timeoutMs);
+  }, (state) => state.finished >= count);
   return seen.all;
 }
 

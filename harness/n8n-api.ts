@@ -22,7 +22,7 @@ async function rest(base: string, method: string, path: string, body?: unknown, 
 }
 
 /** Creates the owner on a fresh instance (or logs in on a used one); returns the session cookie. */
-export async function ownerSession(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
+async function ownerSession(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
   let session = await rest(base, 'POST', '/rest/owner/setup', owner);
   if (session.status !== 200) session = await rest(base, 'POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
   if (session.status !== 200 || !session.cookie) throw new Error(`Could not sign in to n8n: ${session.status} ${JSON.stringify(session.body)}`);

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { N8N_BIN, NODE24_BIN } from './paths';
 import { node24Env } from './runtime';
+import { pause } from './wait';
 
 /** n8n's process roles: `start` is the main instance; queue mode adds webhook processors and workers. */
 export type N8nRole = 'start' | 'webhook' | 'worker';
@@ -21,6 +22,8 @@ export interface N8nOptions {
 export interface N8nProcess {
   readonly url: string;
   readonly logFile: string;
+  /** Stops n8n and starts it again on the same port, data and log, as an operator's restart does. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +37,7 @@ async function waitUntilHealthy(url: string, child: ChildProcess, logFile: strin
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pause(500);
   }
   throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; see ${logFile}`);
 }
@@ -48,6 +51,19 @@ const workerServer = (port: number) => ({
 
 /** Starts the pinned n8n on loopback with the package loaded, and waits until it serves. */
 export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
+  let running = await launch(options);
+  return {
+    url: running.url,
+    logFile: running.logFile,
+    async restart() {
+      await running.stop();
+      running = await launch(options);
+    },
+    stop: () => running.stop(),
+  };
+}
+
+async function launch(options: N8nOptions): Promise<Omit<N8nProcess, 'restart'>> {
   const role = options.role ?? 'start';
   mkdirSync(options.userFolder, { recursive: true });
   const url = `http://127.0.0.1:${options.port}`;

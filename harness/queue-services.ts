@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from './run-command';
+import { pause } from './wait';
 
 /** A server from Debian's packages that the harness started; stopped with the stack. */
 export interface Service {
@@ -44,7 +45,7 @@ async function waitForPort(name: string, port: number, child: ChildProcess, logF
   while (!(await portAnswers(port))) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting; see ${logFile}`);
     if (Date.now() > deadline) throw new Error(`${name} did not listen on 127.0.0.1:${port} within 30 s; see ${logFile}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(100);
   }
 }
 

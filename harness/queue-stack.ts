@@ -19,19 +19,12 @@ export interface QueueStackOptions {
   /** A folder under `.n8n/`, emptied at start. */
   readonly name: string;
   readonly simulator?: StartOptions;
-  readonly n8nEnv?: NodeJS.ProcessEnv;
-  readonly log?: (line: string) => void;
-}
-
-/** One n8n process of the stack; a restart keeps its port, data and log, as an operator's restart does. */
-export interface QueueProcess extends N8nProcess {
-  restart(): Promise<void>;
 }
 
 export interface QueueStack extends N8nStack {
-  readonly main: QueueProcess;
-  readonly processors: readonly QueueProcess[];
-  readonly worker: QueueProcess;
+  readonly main: N8nProcess;
+  readonly processors: readonly N8nProcess[];
+  readonly worker: N8nProcess;
   /** In front of the processors; n8n's production webhook URLs point here. */
   readonly balancer: Balancer;
   stop(): Promise<void>;
@@ -51,11 +44,10 @@ async function allStarted<T>(starting: Promise<T>[]): Promise<T[]> {
  * from the queue. Every process loads the same packed package.
  */
 export async function startQueueStack(options: QueueStackOptions): Promise<QueueStack> {
-  const log = options.log ?? console.log;
   const port = (offset: number) => options.basePort + offset;
   const folder = join(STATE_DIR, options.name);
   rmSync(folder, { recursive: true, force: true });
-  const extensions = await preparePackage(log);
+  const extensions = await preparePackage(console.log);
 
   // Stopped last-started first, so n8n goes before the servers it uses.
   const stops: (() => Promise<void>)[] = [];
@@ -68,7 +60,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
   };
   try {
     const [postgres, redis]: Service[] = await withProgress('Starting PostgreSQL and Redis', () =>
-      allStarted([startPostgres(join(folder, 'postgres'), port(5)).then(track), startRedis(join(folder, 'redis'), port(6)).then(track)]), log);
+      allStarted([startPostgres(join(folder, 'postgres'), port(5)).then(track), startRedis(join(folder, 'redis'), port(6)).then(track)]));
     const balancerUrl = `http://127.0.0.1:${port(0)}`;
     const env: NodeJS.ProcessEnv = {
       EXECUTIONS_MODE: 'queue',
@@ -82,25 +74,13 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
       // Every process decrypts the same credentials.
       N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
       WEBHOOK_URL: `${balancerUrl}/`,
-      ...options.n8nEnv,
     };
-    const launch = async (role: N8nRole, offset: number, name: string): Promise<QueueProcess> => {
-      const start = () => startN8n({ role, port: port(offset), userFolder: join(folder, name), extensions, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port(offset + 6)) } });
-      let current = await start();
-      return track({
-        url: current.url,
-        logFile: current.logFile,
-        async restart() {
-          await current.stop();
-          current = await start();
-        },
-        stop: () => current.stop(),
-      });
-    };
+    const launch = (role: N8nRole, offset: number, name: string) =>
+      startN8n({ role, port: port(offset), userFolder: join(folder, name), extensions, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port(offset + 6)) } }).then(track);
     // The main instance creates the schema; the others start on it.
-    const main = await withProgress(`Starting n8n main on port ${port(1)}`, () => launch('start', 1, 'main'), log);
+    const main = await withProgress(`Starting n8n main on port ${port(1)}`, () => launch('start', 1, 'main'));
     const [first, second, worker] = await withProgress('Starting two webhook processors and a worker', () =>
-      allStarted([launch('webhook', 2, 'webhook-1'), launch('webhook', 3, 'webhook-2'), launch('worker', 4, 'worker')]), log);
+      allStarted([launch('webhook', 2, 'webhook-1'), launch('webhook', 3, 'webhook-2'), launch('worker', 4, 'worker')]));
     const processors = [first!, second!];
     const balancer = await startBalancer(processors.map((processor) => processor.url), port(0), join(folder, 'nginx'));
     stops.push(balancer.close);

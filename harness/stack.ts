@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator, type StartOptions } from '../simulator';
 import { N8nApi, ownerApiKey } from './n8n-api';
@@ -9,11 +10,10 @@ import { ensureRuntime, installPackage } from './runtime';
 
 export interface StackOptions {
   readonly n8nPort: number;
-  /** A folder under `.n8n/` for this stack's n8n data. */
+  /** A folder under `.n8n/` for this stack's n8n data, emptied at start. */
   readonly name: string;
   readonly simulator?: StartOptions;
   readonly n8nEnv?: NodeJS.ProcessEnv;
-  readonly log?: (line: string) => void;
 }
 
 /** What deployments and tests need of any n8n setup: the vendors' simulator and n8n's API. */
@@ -25,10 +25,7 @@ export interface N8nStack {
 }
 
 export interface Stack extends N8nStack {
-  n8n: N8nProcess;
-  readonly userFolder: string;
-  /** Stops n8n and starts it again on the same data, as an operator's restart does. */
-  restartN8n(): Promise<void>;
+  readonly n8n: N8nProcess;
   stop(): Promise<void>;
 }
 
@@ -39,37 +36,28 @@ export async function preparePackage(log: (line: string) => void): Promise<strin
   return installPackage();
 }
 
-/** Builds and packs the package, then runs the simulator and a local n8n with the package loaded. */
+/** Builds and packs the package, then runs the simulator and a fresh local n8n with the package loaded. */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const log = options.log ?? console.log;
-  const extensions = await preparePackage(log);
-  const sim = await startSimulator(options.simulator);
   const userFolder = join(STATE_DIR, options.name);
-  const launch = () => startN8n({ port: options.n8nPort, userFolder, extensions, env: options.n8nEnv });
+  rmSync(userFolder, { recursive: true, force: true });
+  const extensions = await preparePackage(console.log);
+  const sim = await startSimulator(options.simulator);
   let n8n: N8nProcess;
   try {
-    n8n = await withProgress(`Starting n8n on port ${options.n8nPort}`, launch, log);
+    n8n = await withProgress(`Starting n8n on port ${options.n8nPort}`, () => startN8n({ port: options.n8nPort, userFolder, extensions, env: options.n8nEnv }));
   } catch (error) {
     await sim.close();
     throw error;
   }
   const api = new N8nApi(n8n.url, await ownerApiKey(n8n.url));
-  const stack: Stack = {
+  return {
     sim,
     n8n,
     api,
-    get webhookBase() {
-      return stack.n8n.url;
-    },
-    userFolder,
-    async restartN8n() {
-      await stack.n8n.stop();
-      stack.n8n = await launch();
-    },
+    webhookBase: n8n.url,
     async stop() {
-      await stack.n8n.stop();
+      await n8n.stop();
       await sim.close();
     },
   };
-  return stack;
 }

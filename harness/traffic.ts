@@ -1,17 +1,15 @@
+import type { DeliveryAttempt } from '../simulator';
 import type { N8nStack } from './stack';
 
-export interface FiredAttempt {
-  readonly status: number | null;
-  readonly requestHeaders: Record<string, string>;
-  readonly requestBody: string;
-  readonly responseBody: string | null;
-  readonly webhookId: string;
+/** Has the simulated vendor send an event now, and waits for every attempt, retries included. */
+export async function fire(stack: N8nStack, vendor: string, event: string, extra: Record<string, unknown> = {}): Promise<{ attempts: DeliveryAttempt[] }> {
+  const response = await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor, event, wait: true, ...extra }) });
+  return (await response.json()) as { attempts: DeliveryAttempt[] };
 }
 
-/** Has the simulated vendor send an event now, and waits for every attempt, retries included. */
-export async function fire(stack: N8nStack, vendor: string, event: string, extra: Record<string, unknown> = {}): Promise<{ attempts: FiredAttempt[] }> {
-  const response = await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor, event, wait: true, ...extra }) });
-  return (await response.json()) as { attempts: FiredAttempt[] };
+/** Makes the simulated vendor's API fail as described, until changed. */
+export async function setApiFaults(stack: N8nStack, faults: Record<string, unknown>): Promise<void> {
+  await fetch(`${stack.sim.url}/_control/faults/api`, { method: 'POST', body: JSON.stringify(faults) });
 }
 
 /** Sets how the simulated vendor's deliveries misbehave until changed. */

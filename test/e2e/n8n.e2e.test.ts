@@ -3,11 +3,9 @@
  * unpublish drive the lifecycle, the simulator delivers over HTTP, executions are read back
  * through n8n's public API.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
-import { STATE_DIR } from '../../harness/paths';
 import { startStack, type Stack } from '../../harness/stack';
 import { fire as fireEvent, post, setDeliveryFaults } from '../../harness/traffic';
 import type { Browser } from 'playwright-core';
@@ -18,7 +16,6 @@ jest.setTimeout(120_000);
 let stack: Stack;
 
 beforeAll(async () => {
-  rmSync(join(STATE_DIR, 'e2e'), { recursive: true, force: true });
   stack = await startStack({ n8nPort: 5710, name: 'e2e', simulator: { timeScale: 0.001 } });
 }, 600_000);
 
@@ -123,7 +120,7 @@ describe('n8n restart with published workflows', () => {
   it('keeps exactly one subscription per API trigger, and events still flow', async () => {
     const deployments = await Promise.all((['converc', 'convo'] as const).map((vendor) => deployTrigger(stack, vendor, { events: ['*'] })));
     for (const deployment of deployments) await deployment.publish();
-    await stack.restartN8n();
+    await stack.n8n.restart();
     for (const deployment of deployments) {
       const vendorId = deployment.vendor.id as VendorId;
       expect(await liveAt(stack, vendorId, deployment.productionUrl)).toHaveLength(1);

@@ -5,10 +5,8 @@
  * HubSpot or Salesforce from here, so the execution is expected to end in that node's error.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { executionsOf, type Deployment } from '../../harness/deployment';
-import { STATE_DIR } from '../../harness/paths';
+import { fire } from '../../harness/traffic';
 import { importRecipe, loadRecipes, recipeTrigger } from '../../harness/recipes';
 import { startStack, type Stack } from '../../harness/stack';
 
@@ -83,7 +81,6 @@ const PLACEHOLDER_CREDENTIALS: Record<string, Record<string, unknown>> = {
 let stack: Stack;
 
 beforeAll(async () => {
-  rmSync(join(STATE_DIR, 'recipes'), { recursive: true, force: true });
   stack = await startStack({ n8nPort: 5711, name: 'recipes' });
 }, 600_000);
 
@@ -107,9 +104,8 @@ describe.each(recipes.map((recipe) => [recipe.file, recipe] as const))('recipe %
     const { trigger, vendor } = recipeTrigger(recipe);
     deployment = await importRecipe(stack, recipe, PLACEHOLDER_CREDENTIALS);
     await deployment.publish();
-    const [event] = trigger.parameters.events as string[];
-    const response = await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor: vendor.id, event, wait: true }) });
-    const { attempts } = (await response.json()) as { attempts: { status: number; requestBody: string }[] };
+    const [event] = trigger.parameters.events as [string];
+    const { attempts } = await fire(stack, vendor.id, event);
     expect(attempts.map((attempt) => attempt.status)).toEqual([200]);
     const payload = JSON.parse(attempts[0]!.requestBody) as Payload;
 

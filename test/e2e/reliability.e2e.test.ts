@@ -2,14 +2,15 @@
  * Hostile input, lost events and stranded subscriptions, measured in a real n8n. `npm test`
  * runs reduced counts; `npm run soak` runs the full ones (SOAK_EVENTS, CHAOS_CYCLES).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VENDORS } from '../../shared';
-import { deployTrigger, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import { deployTrigger, executionsAfterQuiet, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import { fire, setApiFaults } from '../../harness/traffic';
 import { startFlakyProxy } from '../../harness/flaky-proxy';
-import { ARTIFACTS_DIR, STATE_DIR } from '../../harness/paths';
+import { ARTIFACTS_DIR } from '../../harness/paths';
 import { startStack, type Stack } from '../../harness/stack';
-import { pause, waitFor } from '../../harness/wait';
+import { waitFor } from '../../harness/wait';
 import { matrixCases, sendRaw } from './hostile-requests';
 
 const SOAK_EVENTS = Number(process.env.SOAK_EVENTS ?? 300);
@@ -22,7 +23,6 @@ let stack: Stack;
 const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  rmSync(join(STATE_DIR, 'reliability'), { recursive: true, force: true });
   stack = await startStack({ n8nPort: 5716, name: 'reliability', simulator: { timeScale: 0.0005, deliveryTimeoutMs: 2000 } });
 }, 600_000);
 
@@ -63,10 +63,9 @@ describe('hostile-input matrix', () => {
   });
 
   it('started exactly one execution per accepted case, and none for the others', async () => {
-    await pause(2000);
     for (const vendor of ['konver', 'convo'] as const) {
       const deployment = deployments[vendor]!;
-      const markers = (await stack.api.allExecutions(deployment.id, true)).map((e) => markerOf(triggerItem(e, deployment.triggerName)));
+      const markers = (await executionsAfterQuiet(stack, deployment.id, 2000)).map((e) => markerOf(triggerItem(e, deployment.triggerName)));
       const expected = cases.filter((c) => c.vendor === vendor && c.runs).map((c) => c.marker);
       expect([...markers].sort()).toEqual([...expected].sort());
     }
@@ -93,16 +92,14 @@ describe('soak: signed events through a flaky network, with Konvox retries', () 
       const worker = async () => {
         for (let index = next++; index < SOAK_EVENTS; index = next++) {
           const payload = { ...sample, timestamp: new Date().toISOString(), data: { ...sample.data, enrollmentId: `soak-${index}` } };
-          const response = await fetch(`${stack.sim.url}/_control/fire`, { method: 'POST', body: JSON.stringify({ vendor: 'konvox', events: [{ event: 'enrollment.created', payload }], wait: true }) });
-          const { attempts } = (await response.json()) as { attempts: { outcome: string }[] };
+          const { attempts } = await fire(stack, 'konvox', 'enrollment.created', { payload });
           expect(attempts.at(-1)?.outcome).toBe('delivered');
         }
       };
       await Promise.all(Array.from({ length: SOAK_CONCURRENCY }, worker));
       const seconds = (performance.now() - started) / 1000;
       const executions = await waitFor(`${SOAK_EVENTS} executions`, () => stack.api.allExecutions(deployment.id, false), (all) => all.length >= SOAK_EVENTS, SOAK_EVENTS * 200);
-      await pause(3000);
-      const all = await stack.api.allExecutions(deployment.id, true);
+      const all = await executionsAfterQuiet(stack, deployment.id, 3000);
       const delivered = all.map((e) => (triggerItem(e, deployment.triggerName) as Record<string, any> | undefined)?.data?.enrollmentId as string);
       expect(all.filter((e) => e.status !== 'success')).toEqual([]);
       expect(new Set(delivered).size).toBe(SOAK_EVENTS);
@@ -138,7 +135,7 @@ describe('lifecycle chaos', () => {
     // message and the server log, with the node's error; the log is what a test can read.
     const reportsOf = (message: string) => readFileSync(stack.n8n.logFile, 'utf8').split(message).length - 1;
     const deployments = await Promise.all((['converc', 'convo'] as const).map((vendor) => deployTrigger(stack, vendor, { events: ['*'], name: `Chaos: ${vendor}` })));
-    const fault = (body: Record<string, unknown>) => fetch(`${stack.sim.url}/_control/faults/api`, { method: 'POST', body: JSON.stringify(body) });
+    const fault = (faults: Record<string, unknown>) => setApiFaults(stack, faults);
     const reported: string[] = [];
     let maxLive = 0;
     for (let cycle = 0; cycle < CHAOS_CYCLES; cycle += 1) {
@@ -159,7 +156,7 @@ describe('lifecycle chaos', () => {
         maxLive = Math.max(maxLive, live.length);
         if (kind === 'deleted out of band') await fetch(`${stack.sim.url}/_control/webhooks/${vendor}/${live[0]!.id}`, { method: 'DELETE' });
         if (kind === 'n8n restarted') {
-          await stack.restartN8n();
+          await stack.n8n.restart();
           const afterRestart = await liveAt(stack, vendor as 'converc', deployment.productionUrl);
           maxLive = Math.max(maxLive, afterRestart.length);
           expect(afterRestart.length).toBeLessThanOrEqual(1);

@@ -35,7 +35,8 @@ function processorsFor(deployment: Deployment, since = 0): number[] {
   return stack.balancer.routed().slice(since).filter((entry) => entry.path === path).map((entry) => entry.processor);
 }
 
-const workerRan = (executionId: string) => readFileSync(stack.worker.logFile, 'utf8').includes(`Worker finished execution ${executionId} `);
+/** Executions the worker's log says it finished. */
+const finishedByWorker = () => new Set([...readFileSync(stack.worker.logFile, 'utf8').matchAll(/Worker finished execution (\d+) /g)].map((match) => match[1]));
 
 describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
   const vendor = VENDORS[vendorId] as VendorDefinition;
@@ -62,7 +63,8 @@ describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
     });
     const sent = fired.map((delivery) => JSON.stringify(JSON.parse(delivery.attempts[0]!.requestBody)));
     expect([...received].sort()).toEqual([...sent].sort());
-    expect(executions.every((execution) => workerRan(execution.id))).toBe(true);
+    const byWorker = finishedByWorker();
+    expect(executions.filter((execution) => !byWorker.has(execution.id))).toEqual([]);
 
     const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
     const forgedHeaders = deliveryHeaders(vendor, body, 'not-the-secret', event);
