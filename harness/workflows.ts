@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { credentialName } from '../nodes/trigger/credential-names';
 import type { VendorDefinition } from '../shared';
-import type { RunningSimulator } from '../simulator';
+import { simulatorApiKey, type RunningSimulator } from '../simulator';
 import type { N8nStack } from './stack';
 
 /** Custom extensions load under this prefix in n8n. */
@@ -15,7 +15,7 @@ export interface VendorCredential {
 /** What a user types into the vendor's credential: the simulator's API and key, or the secret they chose in its settings. */
 export function credentialFor(vendor: VendorDefinition, sim: RunningSimulator, secret: string): VendorCredential {
   if (vendor.registration.kind === 'api') {
-    return { type: credentialName(vendor), data: { apiKey: `sim-${vendor.id}-key`, baseUrl: sim.baseUrl(vendor.id) } };
+    return { type: credentialName(vendor), data: { apiKey: simulatorApiKey(vendor.id), baseUrl: sim.baseUrl(vendor.id) } };
   }
   return { type: credentialName(vendor), data: { secret } };
 }

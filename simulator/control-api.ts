@@ -26,7 +26,6 @@ const optionalNumber = (value: unknown, name: string): number | undefined => {
  */
 export function controlRoutes(simulator: Simulator): Route[] {
   return [
-    { method: 'GET', pattern: '/_control/health', handler: () => ({ status: 200, body: { ok: true } }) },
     {
       method: 'POST',
       pattern: '/_control/reset',
@@ -80,14 +79,6 @@ export function controlRoutes(simulator: Simulator): Route[] {
       },
     },
     {
-      method: 'POST',
-      pattern: '/_control/settle',
-      handler: async () => {
-        await simulator.deliverer.settle();
-        return { status: 200, body: { ok: true } };
-      },
-    },
-    {
       method: 'GET',
       pattern: '/_control/deliveries',
       handler: ({ query }) => {
@@ -131,16 +122,6 @@ export function controlRoutes(simulator: Simulator): Route[] {
           reorder: body.reorder as boolean | undefined,
           loseAnswers: optionalNumber(body.loseAnswers, 'loseAnswers'),
         });
-        return { status: 200, body: { ok: true } };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: '/_control/api-keys',
-      handler: (request) => {
-        const body = record(request);
-        if (typeof body.key !== 'string' || body.key === '') throw new BadRequest('"key" must be a non-empty string.');
-        simulator.addApiKey(vendorParam(body.vendor), body.key);
         return { status: 200, body: { ok: true } };
       },
     },

@@ -14,11 +14,12 @@ export interface ApiFault {
   remaining: number;
 }
 
+/** The one API key each simulated vendor accepts. */
+export const simulatorApiKey = (vendor: string) => `sim-${vendor}-key`;
+
 export interface SimulatorOptions {
   readonly timeScale?: number;
   readonly deliveryTimeoutMs?: number;
-  /** Bearer keys each API vendor accepts; defaults to `sim-<vendor>-key`. */
-  readonly apiKeys?: Partial<Record<VendorId, readonly string[]>>;
   readonly onAttempt?: (attempt: DeliveryAttempt) => void;
 }
 
@@ -36,33 +37,19 @@ export class Simulator {
   readonly deliverer: Deliverer;
   private readonly apiFaults = new Map<VendorId, ApiFault[]>();
   private readonly deliveryFaults = new Map<VendorId, DeliveryFaults>();
-  private readonly apiKeys: Map<VendorId, Set<string>>;
 
-  constructor(private readonly options: SimulatorOptions = {}) {
+  constructor(options: SimulatorOptions = {}) {
     this.deliverer = new Deliverer(this.store, {
       timeScale: options.timeScale ?? 1,
       timeoutMs: options.deliveryTimeoutMs,
       onAttempt: options.onAttempt,
     });
-    this.apiKeys = this.defaultKeys();
-  }
-
-  private defaultKeys(): Map<VendorId, Set<string>> {
-    return new Map(
-      (Object.keys(VENDORS) as VendorId[]).map((vendor) => [vendor, new Set(this.options.apiKeys?.[vendor] ?? [`sim-${vendor}-key`])]),
-    );
   }
 
   reset(): void {
     this.store.clear();
     this.apiFaults.clear();
     this.deliveryFaults.clear();
-    this.apiKeys.clear();
-    for (const [vendor, keys] of this.defaultKeys()) this.apiKeys.set(vendor, keys);
-  }
-
-  addApiKey(vendor: VendorId, key: string): void {
-    this.apiKeys.get(vendor)?.add(key);
   }
 
   addApiFault(vendor: VendorId, fault: ApiFault): void {
@@ -89,8 +76,7 @@ export class Simulator {
   }
 
   authorized(vendor: VendorId, authorization: string | undefined): boolean {
-    const key = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-    return key !== undefined && (this.apiKeys.get(vendor)?.has(key) ?? false);
+    return authorization === `Bearer ${simulatorApiKey(vendor)}`;
   }
 
   /** Checks a webhook URL and event list as a vendor API would; throws BadRequest with the reason. */

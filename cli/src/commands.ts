@@ -9,7 +9,7 @@ import {
   VENDORS,
   type VendorDefinition,
 } from '../../shared';
-import { describeAttempt, startSimulator } from '../../simulator';
+import { describeAttempt, simulatorApiKey, startSimulator } from '../../simulator';
 import { eventArgument, parse, required, vendorArgument } from './arguments';
 import { err, out, readBody, UsageError } from './io';
 
@@ -193,7 +193,7 @@ without an API, events and faults are driven through /_control. Ctrl-C stops it.
     const running = await startSimulator({ port, timeScale, onAttempt: (attempt) => out(describeAttempt(attempt)) });
     out(`ConvHooks simulator on ${running.url}`);
     for (const vendor of Object.values(VENDORS)) {
-      const api = vendor.registration.kind === 'api' ? `API ${running.baseUrl(vendor.id)} (key sim-${vendor.id}-key)` : `webhooks: POST ${running.url}/_control/webhooks {"vendor":"${vendor.id}","url":…,"secret":…}`;
+      const api = vendor.registration.kind === 'api' ? `API ${running.baseUrl(vendor.id)} (key ${simulatorApiKey(vendor.id)})` : `webhooks: POST ${running.url}/_control/webhooks {"vendor":"${vendor.id}","url":…,"secret":…}`;
       out(`  ${vendor.name.padEnd(8)} ${api}`);
     }
     out(`  fire an event: POST ${running.url}/_control/fire {"vendor":"konvox","event":"contact.replied"}`);

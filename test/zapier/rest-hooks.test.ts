@@ -1,4 +1,5 @@
 import { VENDORS, type VendorDefinition } from '../../shared';
+import { simulatorApiKey } from '../../simulator';
 import { call } from '../support/http';
 import { APPS, captureLog, fireAndCatch as fire, keyPaths, loopback, testerFor, triggerOf, zapierRawRequest } from './harness';
 
@@ -17,7 +18,7 @@ interface SimWebhook {
 
 const webhooksAt = async (vendorId: string) => (await call('GET', `${env.sim.url}/_control/webhooks?vendor=${vendorId}`)).body as SimWebhook[];
 
-function setup(vendorId: (typeof API_VENDORS)[number], apiKey = `sim-${vendorId}-key`) {
+function setup(vendorId: (typeof API_VENDORS)[number], apiKey = simulatorApiKey(vendorId)) {
   const vendor = VENDORS[vendorId] as VendorDefinition;
   const app = APPS[vendorId];
   const authData = { apiKey, baseUrl: env.sim.baseUrl(vendorId) };

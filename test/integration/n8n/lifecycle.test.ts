@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions, INodeType } from 'n8n-workflow';
 import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
 import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
-import { startSimulator, type RunningSimulator } from '../../../simulator';
+import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { call } from '../../support/http';
 import { hookContext } from '../../support/n8n-context';
 
@@ -29,7 +29,7 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
       nodeType: vendor,
       webhookUrl: options.url ?? PRODUCTION_URL,
       parameters: { events: options.events ?? events, options: {} },
-      credentials: { [`${vendor}Api`]: { apiKey: options.apiKey ?? `sim-${vendor}-key`, baseUrl: sim.baseUrl(vendor) } },
+      credentials: { [`${vendor}Api`]: { apiKey: options.apiKey ?? simulatorApiKey(vendor), baseUrl: sim.baseUrl(vendor) } },
       staticData,
     });
   }
@@ -137,7 +137,7 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
 
   it('removes on delete a subscription at its URL that it never recorded (a create whose answer was lost)', async () => {
     await activate();
-    const orphan = await call('POST', `${sim.baseUrl(vendor)}${vendor === 'converc' ? '/integrations/webhooks' : '/api/v1/webhooks'}`, { url: PRODUCTION_URL, events }, { authorization: `Bearer sim-${vendor}-key` });
+    const orphan = await call('POST', `${sim.baseUrl(vendor)}${vendor === 'converc' ? '/integrations/webhooks' : '/api/v1/webhooks'}`, { url: PRODUCTION_URL, events }, { authorization: `Bearer ${simulatorApiKey(vendor)}` });
     expect(orphan.status).toBe(201);
     expect(await live()).toHaveLength(2);
     expect(await run('delete', context())).toBe(true);
