@@ -37,7 +37,7 @@ const metadata: Schema = {
   required: ['vendor', 'event', 'dedupeKey', 'receivedAt', 'verified', 'schemaIssues'],
 };
 
-export function outputSchema(vendor: VendorDefinition): Schema {
+function outputSchema(vendor: VendorDefinition): Schema {
   const events = merge(Object.values(vendor.events).map((event) => eventJsonSchema(event) as Schema));
   return { ...events, properties: { ...events.properties, convhooks: metadata }, required: [...(events.required ?? []), 'convhooks'] };
 }

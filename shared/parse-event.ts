@@ -55,7 +55,7 @@ export type ParseResult<V extends VendorDefinition> =
   | { readonly ok: false; readonly error: ParseErrorCode; readonly message: string };
 
 /** Far above any documented payload, far below what would strain a host. */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -17,9 +17,9 @@ interface Entry {
  * After this, a delivery reads the credential again: edits reach every process within a minute,
  * so a removed previous secret is still accepted for up to that long.
  */
-export const CREDENTIAL_TTL_MS = 60_000;
+const CREDENTIAL_TTL_MS = 60_000;
 /** A signature that fails against a copy older than this re-reads the credential once, so a just-saved secret works at once. */
-export const REFRESH_AFTER_MISMATCH_MS = 5_000;
+const REFRESH_AFTER_MISMATCH_MS = 5_000;
 const MAX_ENTRIES = 1000;
 
 const entries = new Map<string, Entry>();

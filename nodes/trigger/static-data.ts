@@ -39,7 +39,7 @@ export function heldSecrets(staticData: IDataObject): string[] {
 }
 
 /** Bounded so a busy trigger's static data stays small; retries arrive within minutes. */
-export const MAX_SEEN_KEYS = 1000;
+const MAX_SEEN_KEYS = 1000;
 
 /** Records `key`; true when it was already recorded (a repeated delivery). */
 export function seenBefore(staticData: IDataObject, key: string): boolean {
