@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './queue-services';
@@ -49,6 +49,19 @@ ${routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${servers}
 `;
 }
 
+/** How many processes `parent` has: nginx's master and its workers. */
+function childrenOf(parent: number): number {
+  const parentOf = (pid: string) => {
+    try {
+      // The command name in parentheses may hold spaces; the parent's pid is the second field after it.
+      return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+    } catch {
+      return -1; // Gone between listing and reading.
+    }
+  };
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && parentOf(entry) === parent).length;
+}
+
 /** Debian's nginx in front of n8n's webhook processors, on loopback. */
 export async function startBalancer(processors: readonly string[], port: number, logFolder: string) {
   if (!existsSync(NGINX)) throw new Error(`nginx is not installed (${NGINX} is missing): run "npm run queue:install".`);
@@ -59,7 +72,8 @@ export async function startBalancer(processors: readonly string[], port: number,
   mkdirSync(logFolder, { recursive: true });
   const configFile = join(prefix, 'nginx.conf');
   const url = `http://127.0.0.1:${port}`;
-  writeFileSync(configFile, config(prefix, port, processors, 'round-robin'));
+  let current: Routing = 'round-robin';
+  writeFileSync(configFile, config(prefix, port, processors, current));
   const args = ['-p', prefix, '-c', configFile, '-e', join(logFolder, 'nginx-error.log'), '-g', 'daemon off;'];
   const server = await startServer('nginx', [NGINX, args], port, join(logFolder, 'nginx.log'));
   const hosts = processors.map((processor) => new URL(processor).host);
@@ -73,13 +87,21 @@ export async function startBalancer(processors: readonly string[], port: number,
         return { path, processor: hosts.indexOf(upstream) };
       });
     },
-    /** Rewrites the configuration and reloads nginx; resolves once the new one answers. */
+    /**
+     * Rewrites the configuration and reloads nginx; resolves once the new one answers and the old
+     * worker is gone. Each worker keeps its own round-robin turn, and an old one still serves the
+     * connections kept alive from before: two workers at once would split the requests between two
+     * turns, and in-turn routing would no longer alternate.
+     */
     async route(routing: Routing): Promise<void> {
+      if (routing === current) return;
+      current = routing;
       writeFileSync(configFile, config(prefix, port, processors, routing));
       server.signal('SIGHUP');
       // A fresh connection each time: a kept-alive one may still be served by the old worker.
       const answered = async () => (await fetch(`${url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(2000) })).headers.get('x-routing');
       await waitFor(`nginx to route ${routing}`, () => answered().catch((error: Error) => error.message), (header) => header === routing);
+      await waitFor('the old nginx worker to exit', async () => childrenOf(server.pid), (workers) => workers === 1);
     },
     async close(): Promise<void> {
       await server.stop();

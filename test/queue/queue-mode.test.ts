@@ -35,6 +35,9 @@ function processorsFor(deployment: Deployment, since = 0): number[] {
   return stack.balancer.routed().slice(since).filter((entry) => entry.path === path).map((entry) => entry.processor);
 }
 
+/** A deployment's production URL on one processor, past nginx: for checks that must reach each processor. */
+const atProcessor = (deployment: Deployment, processor: { readonly url: string }) => deployment.productionUrl.replace(stack.webhookBase, processor.url);
+
 /** Executions the worker's log says it finished. */
 const finishedByWorker = () => new Set([...readFileSync(stack.worker.logFile, 'utf8').matchAll(/Worker finished execution (\d+) /g)].map((match) => match[1]));
 
@@ -68,18 +71,15 @@ describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
 
     const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
     const forgedHeaders = deliveryHeaders(vendor, body, 'not-the-secret', event);
-    const before = stack.balancer.routed().length;
-    for (let index = 0; index < 2; index += 1) {
-      expect(await post(deployment.productionUrl, body, forgedHeaders)).toEqual({ status: 401, body: expect.stringContaining('"error":"signature_mismatch"') });
+    for (const processor of stack.processors) {
+      expect(await post(atProcessor(deployment, processor), body, forgedHeaders)).toEqual({ status: 401, body: expect.stringContaining('"error":"signature_mismatch"') });
     }
-    expect(new Set(processorsFor(deployment, before))).toEqual(new Set([0, 1]));
     expect(await executionsAfterQuiet(stack, deployment.id)).toHaveLength(4);
 
     await deployment.unpublish();
     if (isApi) expect(await liveAt(stack, vendorId, deployment.productionUrl)).toEqual([]);
     for (const processor of stack.processors) {
-      const direct = deployment.productionUrl.replace(stack.webhookBase, processor.url);
-      expect((await post(direct, body, deliveryHeaders(vendor, body, 'any', event))).status).toBe(404);
+      expect((await post(atProcessor(deployment, processor), body, deliveryHeaders(vendor, body, 'any', event))).status).toBe(404);
     }
   });
 });
@@ -125,13 +125,12 @@ describe('restarts in queue mode', () => {
     expect((await fire(stack, 'converc', event)).attempts.map((attempt) => attempt.status)).toEqual([200]);
     await executionsOf(stack, converc.id, 1);
 
-    // Konvox retrying that delivery now, once to each processor: neither has it in memory.
+    // Konvox retrying that delivery now, straight to each processor (which one nginx picks after
+    // restarts is its own business): neither has it in memory, both read it from static data.
     const [{ requestHeaders, requestBody }] = delivered.attempts as [(typeof delivered.attempts)[number]];
-    const before = stack.balancer.routed().length;
-    for (let index = 0; index < 2; index += 1) {
-      expect(await post(konvox.productionUrl, requestBody, requestHeaders)).toEqual({ status: 200, body: '{"received":true,"duplicate":true}' });
+    for (const processor of stack.processors) {
+      expect(await post(atProcessor(konvox, processor), requestBody, requestHeaders)).toEqual({ status: 200, body: '{"received":true,"duplicate":true}' });
     }
-    expect(new Set(processorsFor(konvox, before))).toEqual(new Set([0, 1]));
     expect(await executionsAfterQuiet(stack, konvox.id)).toHaveLength(1);
     await converc.unpublish();
     await konvox.unpublish();
