@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workf
 import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { selectedEvents } from './event-selection';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
+import { openForTrigger, sealerForTrigger } from './subscription-secrets';
 import { callVendor, readAnswer } from './vendor-client';
 
 type WebhookMethods = Record<'checkExists' | 'create' | 'delete', (this: IHookFunctions) => Promise<boolean>>;
@@ -11,7 +12,6 @@ function webhookUrl(context: IHookFunctions, vendor: VendorDefinition): string {
   if (url === undefined) throw new NodeOperationError(context.getNode(), `n8n gave no webhook URL for the ${vendor.name} trigger.`);
   return url;
 }
-
 
 async function listRemote(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi) {
   return readAnswer(context, vendor, api.listResponse, await callVendor(context, vendor, api.list));
@@ -29,9 +29,10 @@ async function subscribe(context: IHookFunctions, vendor: VendorDefinition, api:
     throw new NodeOperationError(context.getNode(), 'Choose at least one event to receive.');
   }
   await removeAllAt(context, vendor, api, url);
+  const seal = await sealerForTrigger(context, vendor);
   const answer = await callVendor(context, vendor, api.create(url, events));
   const created = readAnswer(context, vendor, api.createdResponse, answer);
-  rememberSubscription(context.getWorkflowStaticData('node'), url, { id: created.subscription.id, secret: created.secret });
+  rememberSubscription(context.getWorkflowStaticData('node'), url, { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret) });
 }
 
 /**
@@ -75,10 +76,20 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
   return {
     async checkExists() {
       const url = webhookUrl(this, vendor);
-      const owned = ownedSubscription(this.getWorkflowStaticData('node'), url);
-      if (owned === undefined || owned.secret === '') return false;
+      const staticData = this.getWorkflowStaticData('node');
+      const owned = ownedSubscription(staticData, url);
+      if (owned === undefined) return false;
+      const secret = await openForTrigger(this, vendor, owned);
+      if (secret === undefined) {
+        // Returning false makes n8n call create, which removes what sits at the URL and subscribes afresh.
+        this.logger.warn(`The ${vendor.name} signing secret stored for this trigger does not open with the credential's API key (was the key changed, or the workflow copied?): subscribing again.`);
+        return false;
+      }
       const remote = (await listRemote(this, vendor, api)).find((subscription) => subscription.id === owned.id);
-      return remote !== undefined && subscriptionMatches(remote, url, wantedEvents(this, vendor));
+      if (remote === undefined || !subscriptionMatches(remote, url, wantedEvents(this, vendor))) return false;
+      // An earlier version stored it in plain text; n8n saves static data after this check.
+      if ('plainSecret' in owned) rememberSubscription(staticData, url, { id: owned.id, sealedSecret: (await sealerForTrigger(this, vendor))(owned.id, secret) });
+      return true;
     },
 
     async create() {

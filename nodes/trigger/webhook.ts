@@ -4,7 +4,8 @@ import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
 import { isRepeatedDelivery } from './dedupe';
-import { heldSecrets } from './static-data';
+import { ownedSubscriptions } from './static-data';
+import { deliverySecrets } from './subscription-secrets';
 
 interface TriggerOptions {
   dedupe?: boolean;
@@ -31,7 +32,7 @@ function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentia
  */
 async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, options: TriggerOptions) {
   if (vendor.registration.kind === 'api') {
-    const secrets = heldSecrets(context.getWorkflowStaticData('node'));
+    const secrets = await deliverySecrets(context, vendor, ownedSubscriptions(context.getWorkflowStaticData('node')));
     return receive(vendor, request.rawBody, request.headers, { secrets, signatureHeader: options.signatureHeader });
   }
   const cached = await signingCredentials(context, vendor);

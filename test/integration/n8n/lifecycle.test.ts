@@ -3,6 +3,7 @@ import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.nod
 import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { call } from '../../support/http';
+import { openSecret, sealSecret } from '../../../nodes/trigger/sealed-secret';
 import { hookContext } from '../../support/n8n-context';
 
 let sim: RunningSimulator;
@@ -14,6 +15,9 @@ beforeEach(() => call('POST', `${sim.url}/_control/reset`));
 
 const PRODUCTION_URL = 'http://127.0.0.1:5678/webhook/7f3c/webhook';
 const TEST_URL = 'http://127.0.0.1:5678/webhook-test/7f3c/webhook';
+/** n8n's id of the trigger node: the same across activations, as in a saved workflow. */
+const NODE_ID = 'trigger-node';
+const WORKFLOW_ID = 'workflow-1';
 
 const cases = [
   { vendor: 'converc', node: new ConvercTrigger(), events: ['call.ended'], otherEvents: ['call.ended', 'call.transcript_ready'], removal: 'disable' },
@@ -31,8 +35,11 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
       parameters: { events: options.events ?? events, options: {} },
       credentials: { [`${vendor}Api`]: { apiKey: options.apiKey ?? simulatorApiKey(vendor), baseUrl: sim.baseUrl(vendor) } },
       staticData,
+      nodeId: NODE_ID,
     });
   }
+  const stored = (url = PRODUCTION_URL) => (staticData.subscriptions as Record<string, { id: string; sealedSecret: string }>)[url]!;
+  const binding = (subscriptionId: string) => ({ workflowId: WORKFLOW_ID, nodeId: NODE_ID, subscriptionId });
   const run = (name: 'checkExists' | 'create' | 'delete', ctx: { context: IHookFunctions }) => methods[name]!.call(ctx.context);
   const remote = async () => (await call('GET', `${sim.url}/_control/webhooks?vendor=${vendor}`)).body as Array<{ id: string; url: string; events: unknown; active: boolean; secret: string }>;
   const live = async (url = PRODUCTION_URL) => (await remote()).filter((hook) => hook.active && hook.url === url);
@@ -53,8 +60,46 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
     const [hook] = await remote();
     expect(await remote()).toHaveLength(1);
     expect(hook).toMatchObject({ url: PRODUCTION_URL, events, active: true });
-    expect(staticData.subscriptions).toEqual({ [PRODUCTION_URL]: { id: hook!.id, secret: hook!.secret } });
+    expect(staticData.subscriptions).toEqual({ [PRODUCTION_URL]: { id: hook!.id, sealedSecret: expect.stringMatching(/^v1\./) } });
+    expect(JSON.stringify(staticData)).not.toContain(hook!.secret);
+    expect(openSecret(stored().sealedSecret, simulatorApiKey(vendor), binding(hook!.id))).toBe(hook!.secret);
     expect(await run('checkExists', context())).toBe(true);
+  });
+
+  it('seals a secret an earlier version stored in plain text at the next activation, keeping the subscription', async () => {
+    await activate();
+    const [hook] = await live();
+    staticData.subscriptions = { [PRODUCTION_URL]: { id: hook!.id, secret: hook!.secret } };
+    await activate();
+    expect((await live()).map((current) => current.id)).toEqual([hook!.id]);
+    expect(stored()).toEqual({ id: hook!.id, sealedSecret: expect.stringMatching(/^v1\./) });
+    expect(JSON.stringify(staticData)).not.toContain(hook!.secret);
+    expect(openSecret(stored().sealedSecret, simulatorApiKey(vendor), binding(hook!.id))).toBe(hook!.secret);
+  });
+
+  it('subscribes afresh when the credential no longer opens the stored secret (the API key was changed)', async () => {
+    await activate();
+    const [hook] = await live();
+    staticData.subscriptions = { [PRODUCTION_URL]: { id: hook!.id, sealedSecret: sealSecret(hook!.secret, 'the-previous-api-key', binding(hook!.id)) } };
+    const ctx = context();
+    expect(await run('checkExists', ctx)).toBe(false);
+    expect(ctx.logs).toEqual([expect.stringMatching(/^warn: The .* signing secret stored for this trigger does not open with the credential's API key/)]);
+    await run('create', context());
+    const current = await live();
+    expect(current).toHaveLength(1);
+    expect(current[0]!.id).not.toBe(hook!.id);
+    expect(openSecret(stored().sealedSecret, simulatorApiKey(vendor), binding(current[0]!.id))).toBe(current[0]!.secret);
+  });
+
+  it('does not open a sealed secret copied into another node or subscription', async () => {
+    await activate();
+    const [hook] = await live();
+    const sealed = stored().sealedSecret;
+    expect(openSecret(sealed, simulatorApiKey(vendor), { ...binding(hook!.id), nodeId: 'another-node' })).toBeUndefined();
+    expect(openSecret(sealed, simulatorApiKey(vendor), { ...binding(hook!.id), workflowId: 'another-workflow' })).toBeUndefined();
+    expect(openSecret(sealed, simulatorApiKey(vendor), binding('another-subscription'))).toBeUndefined();
+    expect(openSecret(`${sealed.slice(0, -2)}AA`, simulatorApiKey(vendor), binding(hook!.id))).toBeUndefined();
+    expect(openSecret('v1.not.sealed', simulatorApiKey(vendor), binding(hook!.id))).toBeUndefined();
   });
 
   it('does not duplicate on re-activation, or when create runs again', async () => {
@@ -103,7 +148,8 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
     await run('create', context());
     const current = await live();
     expect(current).toHaveLength(1);
-    expect((staticData.subscriptions as IDataObject)[PRODUCTION_URL]).toMatchObject({ id: current[0]!.id, secret: current[0]!.secret });
+    expect(stored().id).toBe(current[0]!.id);
+    expect(openSecret(stored().sealedSecret, simulatorApiKey(vendor), binding(current[0]!.id))).toBe(current[0]!.secret);
   });
 
   it('keeps test and production subscriptions apart, and removes only the test one when the test ends', async () => {
