@@ -5,26 +5,26 @@ import { describeAttempt } from '../simulator';
 import { deployTrigger, executionsOf, liveAt } from './deployment';
 import { fire } from './traffic';
 import { DEMO_OWNER } from './n8n-api';
-import { startStack } from './stack';
+import { onShutdownSignal } from './children';
+import { startStack, type Stack } from './stack';
 
 const N8N_PORT = 5678;
 const SIMULATOR_PORT = 4780;
 
 async function main(): Promise<void> {
   let printDeliveries = false;
-  const stack = await startStack({
+  let stack: Stack | undefined;
+  // Installed before anything starts: a Ctrl-C while n8n is still starting stops it too.
+  onShutdownSignal(async () => {
+    console.log('\nStopping n8n and the simulator…');
+    await stack?.stop();
+    console.log('Stopped.');
+  });
+  stack = await startStack({
     n8nPort: N8N_PORT,
     name: 'demo',
     simulator: { port: SIMULATOR_PORT, onAttempt: (attempt) => printDeliveries && console.log(`  [simulator] ${describeAttempt(attempt)}`) },
   });
-  const stop = async () => {
-    console.log('\nStopping n8n and the simulator…');
-    await stack.stop();
-    console.log('Stopped.');
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 
   const sendLines: string[] = [];
   for (const vendorId of VENDOR_IDS) {

@@ -1,7 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnOwned } from './children';
 import { N8N_BIN, NODE24_BIN } from './paths';
+import { runCommand } from './run-command';
 import { node24Env } from './runtime';
 import { pause } from './wait';
 
@@ -24,6 +26,8 @@ export interface N8nProcess {
   readonly logFile: string;
   /** Stops n8n and starts it again on the same port, data and log, as an operator's restart does. */
   restart(): Promise<void>;
+  /** Runs one of n8n's CLI commands (e.g. `export:workflow`) on this instance's data; resolves with its output. */
+  cli(args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -59,53 +63,45 @@ export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
       await running.stop();
       running = await launch(options);
     },
+    cli: (args) => runCommand(NODE24_BIN, [N8N_BIN, ...args], { cwd: options.userFolder, env: n8nEnv(options, 'start') }),
     stop: () => running.stop(),
   };
 }
 
-async function launch(options: N8nOptions): Promise<Omit<N8nProcess, 'restart'>> {
+function n8nEnv(options: N8nOptions, role: N8nRole): NodeJS.ProcessEnv {
+  const url = `http://127.0.0.1:${options.port}`;
+  return node24Env({
+    N8N_USER_FOLDER: options.userFolder,
+    N8N_PORT: String(options.port),
+    N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_HOST: '127.0.0.1',
+    WEBHOOK_URL: `${url}/`,
+    N8N_CUSTOM_EXTENSIONS: options.extensions,
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_RUNNERS_ENABLED: 'false',
+    N8N_SECURE_COOKIE: 'false',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    N8N_LOG_LEVEL: 'info',
+    // A test runner's NODE_ENV=test makes n8n exit at start.
+    NODE_ENV: 'production',
+    ...(role === 'worker' ? workerServer(options.port) : {}),
+    ...options.env,
+  });
+}
+
+async function launch(options: N8nOptions): Promise<Omit<N8nProcess, 'restart' | 'cli'>> {
   const role = options.role ?? 'start';
   mkdirSync(options.userFolder, { recursive: true });
   const url = `http://127.0.0.1:${options.port}`;
   const logFile = join(options.userFolder, `n8n-${role}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(NODE24_BIN, [N8N_BIN, role], {
-    env: node24Env({
-      N8N_USER_FOLDER: options.userFolder,
-      N8N_PORT: String(options.port),
-      N8N_LISTEN_ADDRESS: '127.0.0.1',
-      N8N_HOST: '127.0.0.1',
-      WEBHOOK_URL: `${url}/`,
-      N8N_CUSTOM_EXTENSIONS: options.extensions,
-      N8N_DIAGNOSTICS_ENABLED: 'false',
-      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-      N8N_TEMPLATES_ENABLED: 'false',
-      N8N_PERSONALIZATION_ENABLED: 'false',
-      N8N_RUNNERS_ENABLED: 'false',
-      N8N_SECURE_COOKIE: 'false',
-      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-      N8N_LOG_LEVEL: 'info',
-      // A test runner's NODE_ENV=test makes n8n exit at start.
-      NODE_ENV: 'production',
-      ...(role === 'worker' ? workerServer(options.port) : {}),
-      ...options.env,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    log.end();
-  };
+  const owned = spawnOwned(NODE24_BIN, [N8N_BIN, role], { env: n8nEnv(options, role), logFile });
+  // n8n's own graceful shutdown waits up to 30 s for running executions.
+  const stop = () => owned.stop('SIGTERM', 35_000);
   try {
-    await waitUntilHealthy(url, child, logFile, 180_000);
+    await waitUntilHealthy(url, owned.child, logFile, 180_000);
   } catch (error) {
     await stop();
     throw error;

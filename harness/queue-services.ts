@@ -1,14 +1,16 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { spawnOwned } from './children';
 import { runCommand } from './run-command';
 import { pause } from './wait';
 
 /** A server from Debian's packages that the harness started; stopped with the stack. */
 export interface Service {
   readonly port: number;
+  readonly pid: number;
   /** Sends the server a signal: nginx reloads its configuration on SIGHUP. */
   signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
@@ -52,24 +54,17 @@ async function waitForPort(name: string, port: number, child: ChildProcess, logF
 export async function startServer(name: string, [command, args]: [string, string[]], port: number, logFile: string): Promise<Service> {
   // Else a server left over from an interrupted run would answer in place of this one.
   if (await portAnswers(port)) throw new Error(`Cannot start ${name}: something already listens on 127.0.0.1:${port} (left over from an interrupted run?).`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    // SIGINT is PostgreSQL's fast shutdown; Redis and nginx stop on it as well.
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-    await exited;
-    log.end();
-  };
+  const owned = spawnOwned(command, args, { logFile });
+  const child = owned.child;
+  // SIGINT is PostgreSQL's fast shutdown; Redis and nginx stop on it as well.
+  const stop = () => owned.stop('SIGINT', 15_000);
   try {
     await waitForPort(name, port, child, logFile);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { port, signal: (name) => child.kill(name), stop };
+  return { port, pid: child.pid ?? -1, signal: (name) => child.kill(name), stop };
 }
 
 /**
