@@ -48,6 +48,11 @@ export async function createVendorCredential(stack: N8nStack, vendor: VendorDefi
   return (await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data)).id;
 }
 
+/** The workflow's static data as n8n has saved it. */
+async function savedStaticData(stack: N8nStack, workflowId: string): Promise<string> {
+  return JSON.stringify((await stack.api.call<{ staticData?: unknown }>('GET', `/workflows/${workflowId}`)).staticData ?? null);
+}
+
 /** Wraps a created workflow; for a vendor without an API, enters its URL in the vendor's settings. */
 export async function deploymentOf(
   stack: N8nStack,
@@ -76,8 +81,11 @@ export async function deploymentOf(
     },
     async publish() {
       await stack.api.publish(workflow.id);
-      if (isApi) await waitFor(`${vendor.name} to hold a subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length > 0);
-      else await waitFor(`n8n to register ${workflow.productionUrl}`, () => answersAt(workflow.productionUrl), (status) => status !== 404);
+      if (isApi) {
+        const [live] = await waitFor(`${vendor.name} to hold a subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length > 0);
+        // Until n8n has saved the subscription's secret, its deliveries cannot be verified (answered 401 no_secret).
+        await waitFor(`n8n to save the secret of ${vendor.name} subscription ${live!.id}`, () => savedStaticData(stack, workflow.id), (saved) => saved.includes(live!.id));
+      } else await waitFor(`n8n to register ${workflow.productionUrl}`, () => answersAt(workflow.productionUrl), (status) => status !== 404);
     },
     async unpublish() {
       await stack.api.unpublish(workflow.id);

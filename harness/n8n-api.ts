@@ -29,6 +29,13 @@ async function ownerSession(base: string, owner: Owner = DEMO_OWNER): Promise<st
   return session.cookie.split(';')[0] ?? '';
 }
 
+/** A GET on n8n's internal REST API, signed in as the owner, as the editor makes it. */
+export async function restAsOwner(base: string, path: string, owner: Owner = DEMO_OWNER): Promise<unknown> {
+  const answer = await rest(base, 'GET', path, undefined, await ownerSession(base, owner));
+  if (answer.status !== 200) throw new Error(`n8n GET ${path} → ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 500)}`);
+  return answer.body;
+}
+
 /** A public API key for the owner. */
 export async function ownerApiKey(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
   const cookie = await ownerSession(base, owner);

@@ -3,10 +3,14 @@
  * unpublish drive the lifecycle, the simulator delivers over HTTP, executions are read back
  * through n8n's public API.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import { restAsOwner } from '../../harness/n8n-api';
 import { startStack, type Stack } from '../../harness/stack';
+import { waitFor } from '../../harness/wait';
 import { fire as fireEvent, post, setDeliveryFaults } from '../../harness/traffic';
 import type { Browser } from 'playwright-core';
 import { CHROMIUM, launchChromium, screenshot, signIn } from './editor.browser';
@@ -113,6 +117,42 @@ describe('Konvox retries in n8n', () => {
       await setDeliveryFaults(stack, 'konvox', { loseAnswers: 0 });
       await deployment.unpublish();
     }
+  });
+});
+
+describe('signing secrets at rest', () => {
+  /** What `n8n export:workflow` writes for one workflow. */
+  async function exported(id: string): Promise<string> {
+    const file = join(tmpdir(), `convhooks-export-${id}.json`);
+    try {
+      await stack.n8n.cli(['export:workflow', `--id=${id}`, `--output=${file}`]);
+      return readFileSync(file, 'utf8');
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
+  it.each(['converc', 'convo'] as const)('%s: the one-time secret is read back by no API and no export, and deliveries still verify', async (vendorId) => {
+    const deployment = await deployTrigger(stack, vendorId, { events: ['*'], name: `Secret at rest: ${vendorId}` });
+    await deployment.publish();
+    const secret = await deployment.secret();
+    // The node's static data is in each of these: what is there is only the sealed form.
+    const publicApi = await waitFor('n8n to save the trigger\'s static data', async () => JSON.stringify(await stack.api.call('GET', `/workflows/${deployment.id}`)), (text) => text.includes('sealedSecret'));
+    const reads = { publicApi, rest: JSON.stringify(await restAsOwner(stack.n8n.url, `/rest/workflows/${deployment.id}`)), export: await exported(deployment.id) };
+    for (const [where, text] of Object.entries(reads)) {
+      expect([where, text.includes('sealedSecret')]).toEqual([where, true]);
+      expect([where, text.includes(secret)]).toEqual([where, false]);
+    }
+
+    const [event] = Object.keys(deployment.vendor.events) as [string];
+    const [subscription] = await liveAt(stack, vendorId, deployment.productionUrl);
+    expect((await fire(vendorId, event, { webhookId: subscription!.id })).attempts.map((attempt) => attempt.status)).toEqual([200]);
+    const body = Buffer.from(JSON.stringify(deployment.vendor.events[event]!.sample));
+    expect(await post(deployment.productionUrl, body, deliveryHeaders(deployment.vendor, body, 'not-the-secret', event))).toMatchObject({ status: 401 });
+    const executions = await executionsOf(stack, deployment.id, 1);
+    expect(JSON.stringify(executions)).not.toContain(secret);
+    expect(readFileSync(stack.n8n.logFile, 'utf8')).not.toContain(secret);
+    await deployment.unpublish();
   });
 });
 
