@@ -13,18 +13,19 @@ const SIMULATOR_PORT = 4780;
 
 async function main(): Promise<void> {
   let printDeliveries = false;
-  let stack: Stack | undefined;
-  // Installed before anything starts: a Ctrl-C while n8n is still starting stops it too.
+  // Installed before anything starts: a Ctrl-C while n8n is still starting kills it at exit.
+  const started: { stack?: Stack } = {};
   onShutdownSignal(async () => {
     console.log('\nStopping n8n and the simulator…');
-    await stack?.stop();
+    await started.stack?.stop();
     console.log('Stopped.');
   });
-  stack = await startStack({
+  const stack = await startStack({
     n8nPort: N8N_PORT,
     name: 'demo',
     simulator: { port: SIMULATOR_PORT, onAttempt: (attempt) => printDeliveries && console.log(`  [simulator] ${describeAttempt(attempt)}`) },
   });
+  started.stack = stack;
 
   const sendLines: string[] = [];
   for (const vendorId of VENDOR_IDS) {
