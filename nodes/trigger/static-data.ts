@@ -12,7 +12,8 @@ export interface OwnedSubscription {
  */
 interface TriggerStaticData {
   subscriptions?: Record<string, OwnedSubscription>;
-  /** Dedupe keys of recent deliveries, oldest first. */
+  dedupe?: RecentKeys;
+  /** What an earlier version kept instead of `dedupe`: keys oldest first, copied whole on every delivery. */
   seen?: string[];
 }
 
@@ -41,10 +42,33 @@ export function heldSecrets(staticData: IDataObject): string[] {
 /** Bounded so a busy trigger's static data stays small; retries arrive within minutes. */
 const MAX_SEEN_KEYS = 1000;
 
+/**
+ * Dedupe keys of recent deliveries as a ring, stored as `{ "keys": [...], "next": 17 }`: at most
+ * MAX_SEEN_KEYS keys, and `next` is the slot the next key takes, the oldest once the ring is
+ * full. A delivery writes one slot instead of copying the list; n8n marks static data changed
+ * on a write into a nested array as well, so the slot is saved.
+ */
+interface RecentKeys {
+  keys: string[];
+  next: number;
+}
+
+function recentKeys(staticData: IDataObject): RecentKeys {
+  const data = view(staticData);
+  if (data.dedupe === undefined) {
+    // Keys an earlier version left behind still count as seen, up to the ring's size.
+    const keys = (data.seen ?? []).slice(-MAX_SEEN_KEYS);
+    delete data.seen;
+    data.dedupe = { keys, next: keys.length % MAX_SEEN_KEYS };
+  }
+  return data.dedupe;
+}
+
 /** Records `key`; true when it was already recorded (a repeated delivery). */
 export function seenBefore(staticData: IDataObject, key: string): boolean {
-  const seen = view(staticData).seen ?? [];
-  if (seen.includes(key)) return true;
-  view(staticData).seen = [...seen.slice(-(MAX_SEEN_KEYS - 1)), key];
+  const recent = recentKeys(staticData);
+  if (recent.keys.includes(key)) return true;
+  recent.keys[recent.next] = key;
+  recent.next = (recent.next + 1) % MAX_SEEN_KEYS;
   return false;
 }

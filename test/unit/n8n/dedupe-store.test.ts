@@ -1,6 +1,7 @@
-import type { IDataObject, INode, WorkflowExecuteMode } from 'n8n-workflow';
+import { ObservableObject, type IDataObject, type INode, type WorkflowExecuteMode } from 'n8n-workflow';
 import { isRepeatedDelivery } from '../../../nodes/trigger/dedupe';
 import { DedupeStore } from '../../../nodes/trigger/dedupe-store';
+import { seenBefore } from '../../../nodes/trigger/static-data';
 import { deliveryHandler } from '../../../nodes/trigger/webhook';
 import { deliveryHeaders, VENDORS } from '../../../shared';
 import { deliveryContext } from '../../support/delivery-context';
@@ -111,5 +112,42 @@ describe('a Konvox trigger running without verification', () => {
     expect(unsigned.workflowData).toHaveLength(1);
     const signed = await deliver(deliveryHeaders(vendor, body, 'whsec_konvox', undefined), { secret: 'whsec_konvox' });
     expect(signed.workflowData).toHaveLength(1);
+  });
+});
+
+describe('dedupe keys in static data', () => {
+  const ring = (staticData: IDataObject) => staticData.dedupe as { keys: string[]; next: number };
+
+  it('keeps the last 1 000 keys in a ring written one slot at a time', () => {
+    const staticData: IDataObject = {};
+    for (let index = 0; index < 1000; index += 1) seenBefore(staticData, digest(index));
+    const { keys } = ring(staticData);
+    expect(ring(staticData)).toEqual({ keys: expect.any(Array), next: 0 });
+    expect(seenBefore(staticData, digest(1000))).toBe(false);
+    expect(ring(staticData).keys).toBe(keys);
+    expect(ring(staticData)).toMatchObject({ next: 1 });
+    expect(keys).toHaveLength(1000);
+    expect(seenBefore(staticData, digest(0))).toBe(false);
+    expect([digest(1), digest(999), digest(1000)].map((key) => seenBefore(staticData, key))).toEqual([false, true, true]);
+  });
+
+  it('takes over the list an earlier version left, oldest first, and drops the old field', () => {
+    const staticData: IDataObject = { subscriptions: {}, seen: Array.from({ length: 1000 }, (_, index) => digest(index)) };
+    expect(seenBefore(staticData, digest(999))).toBe(true);
+    expect(staticData).not.toHaveProperty('seen');
+    expect(seenBefore(staticData, digest(1000))).toBe(false);
+    expect(seenBefore(staticData, digest(1))).toBe(true);
+    expect(seenBefore(staticData, digest(0))).toBe(false);
+    expect(Object.keys(staticData)).toEqual(['subscriptions', 'dedupe']);
+  });
+
+  it('marks static data changed when a slot is written, as n8n loads it from the database', () => {
+    // n8n wraps loaded static data in ObservableObject and saves it only when marked changed.
+    const loaded = ObservableObject.create({ 'node:Konvox Trigger': { dedupe: { keys: [digest(0)], next: 1 } } });
+    const staticData = loaded['node:Konvox Trigger'] as IDataObject;
+    expect(seenBefore(staticData, digest(0))).toBe(true);
+    expect(loaded.__dataChanged).toBe(false);
+    expect(seenBefore(staticData, digest(1))).toBe(false);
+    expect(loaded.__dataChanged).toBe(true);
   });
 });
