@@ -22,7 +22,8 @@ interface StoredSubscription {
  */
 interface TriggerStaticData {
   subscriptions?: Record<string, StoredSubscription>;
-  /** Dedupe keys of recent deliveries, oldest first. */
+  dedupe?: RecentKeys;
+  /** What an earlier version kept instead of `dedupe`: keys oldest first, copied whole on every delivery. */
   seen?: string[];
 }
 
@@ -61,10 +62,41 @@ export function forgetSubscription(staticData: IDataObject, url: string): void {
 /** Bounded so a busy trigger's static data stays small; retries arrive within minutes. */
 const MAX_SEEN_KEYS = 1000;
 
+/**
+ * Dedupe keys of recent deliveries as a ring, stored as `{ "keys": [...], "next": 17 }`: at most
+ * MAX_SEEN_KEYS keys, and `next` is the slot the next key takes, the oldest once the ring is
+ * full. A delivery writes one slot instead of copying the list; n8n marks static data changed
+ * on a write into a nested array as well, so the slot is saved.
+ */
+interface RecentKeys {
+  keys: string[];
+  next: number;
+}
+
+/** Static data may come from an imported workflow: a ring of another shape is started afresh rather than trusted. */
+function isRing(value: unknown): value is RecentKeys {
+  if (typeof value !== 'object' || value === null) return false;
+  const { keys, next } = value as Partial<RecentKeys>;
+  return Array.isArray(keys) && keys.length <= MAX_SEEN_KEYS && Number.isInteger(next) && (next as number) >= 0 && (next as number) < MAX_SEEN_KEYS;
+}
+
+function recentKeys(staticData: IDataObject): RecentKeys {
+  const data = view(staticData);
+  if (data.dedupe !== undefined && !isRing(data.dedupe)) data.dedupe = { keys: [], next: 0 };
+  if (data.dedupe === undefined) {
+    // Keys an earlier version left behind still count as seen, up to the ring's size.
+    const keys = (Array.isArray(data.seen) ? data.seen : []).slice(-MAX_SEEN_KEYS);
+    delete data.seen;
+    data.dedupe = { keys, next: keys.length % MAX_SEEN_KEYS };
+  }
+  return data.dedupe;
+}
+
 /** Records `key`; true when it was already recorded (a repeated delivery). */
 export function seenBefore(staticData: IDataObject, key: string): boolean {
-  const seen = view(staticData).seen ?? [];
-  if (seen.includes(key)) return true;
-  view(staticData).seen = [...seen.slice(-(MAX_SEEN_KEYS - 1)), key];
+  const recent = recentKeys(staticData);
+  if (recent.keys.includes(key)) return true;
+  recent.keys[recent.next] = key;
+  recent.next = (recent.next + 1) % MAX_SEEN_KEYS;
   return false;
 }

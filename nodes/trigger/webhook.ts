@@ -65,7 +65,7 @@ export function deliveryHandler(vendor: VendorDefinition) {
     if (!isSelected(selectedEvents(this), eventType ?? '')) {
       return { webhookResponse: { received: true, ignored: `The trigger does not listen for ${eventType ?? 'events without a type'}.` } };
     }
-    if (options.dedupe !== false && isRepeatedDelivery(this, receipt.dedupeKey)) {
+    if (options.dedupe !== false && isRepeatedDelivery(this, receipt.dedupeKey, receipt.verified)) {
       return { webhookResponse: { received: true, duplicate: true } };
     }
     const metadata: IDataObject = {

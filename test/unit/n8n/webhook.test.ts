@@ -201,8 +201,9 @@ describe('trigger details', () => {
       const body = Buffer.from(JSON.stringify({ ...VENDORS.kolvera.events['meeting.booked'].sample, id: `evt-${index}` }));
       await deliver('kolvera', 'meeting.booked', { body, staticData });
     }
-    expect((staticData.seen as string[]).length).toBe(1000);
-    expect((staticData.seen as string[])[999]).toBe('kolvera:meeting.booked:evt-1004');
+    expect(staticData.dedupe).toMatchObject({ next: 5 });
+    expect((staticData.dedupe as { keys: string[] }).keys.length).toBe(1000);
+    expect((staticData.dedupe as { keys: string[] }).keys[4]).toBe('kolvera:meeting.booked:evt-1004');
   });
 });
 
