@@ -1,5 +1,5 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { receive, signingReceiveOptions, type ReceiveOptions, type VendorDefinition } from '../../shared';
+import { receive, signatureHeaderOverride, signingReceiveOptions, type ReceiveOptions, type VendorDefinition } from '../../shared';
 import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
@@ -9,7 +9,8 @@ import { heldSecrets } from './static-data';
 interface TriggerOptions {
   dedupe?: boolean;
   includeHeaders?: boolean;
-  signatureHeader?: string;
+  /** An imported workflow may hold any value here; only the core's rule gives it a meaning. */
+  signatureHeader?: unknown;
 }
 
 /** Express request as n8n hands it over: the raw bytes are kept for signature checks. */
@@ -22,7 +23,7 @@ interface RawRequest {
 /** The node's header option, where set, wins over the credential's. */
 function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentials, options: TriggerOptions): ReceiveOptions {
   const fromSetup = signingReceiveOptions(vendor, credentials);
-  return { ...fromSetup, signatureHeader: options.signatureHeader || fromSetup.signatureHeader };
+  return { ...fromSetup, signatureHeader: signatureHeaderOverride(vendor, options.signatureHeader) ?? fromSetup.signatureHeader };
 }
 
 /**
@@ -32,7 +33,7 @@ function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentia
 async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, options: TriggerOptions) {
   if (vendor.registration.kind === 'api') {
     const secrets = heldSecrets(context.getWorkflowStaticData('node'));
-    return receive(vendor, request.rawBody, request.headers, { secrets, signatureHeader: options.signatureHeader });
+    return receive(vendor, request.rawBody, request.headers, { secrets, signatureHeader: signatureHeaderOverride(vendor, options.signatureHeader) });
   }
   const cached = await signingCredentials(context, vendor);
   const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, cached.credentials, options));

@@ -96,6 +96,16 @@ describe.each(API_VENDORS)('%s REST hooks', (vendorId) => {
     expect(forged).not.toBe(delivery.body.toString('utf8'));
   });
 
+  it('verifies with the vendor header when the connection names one the rule does not allow', async () => {
+    const { authData, run, trigger, subscribeData, delivery } = await subscribedDelivery();
+    // Converc's doc names no header, so a string there is honoured; Convo's names one, so it is not.
+    const ignoredNames = VENDORS[vendorId].signature.headerAssumed ? [] : ['X-Other-Signature'];
+    for (const signatureHeader of [...ignoredNames, 42, { name: 'X-Other' }, ['X-Other']]) {
+      const items = await run(trigger.perform, { authData: { ...authData, signatureHeader }, subscribeData, rawRequest: zapierRawRequest(delivery) });
+      expect(items).toHaveLength(1);
+    }
+  });
+
   it('ignores a signed delivery of another event, and says so', async () => {
     const { app, authData, run, subscribeData, delivery } = await subscribedDelivery();
     const log = captureLog();

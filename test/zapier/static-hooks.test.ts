@@ -107,7 +107,23 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
       const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader: 'X-Account-Signature' }, rawRequest: renamed });
       expect(items).toHaveLength(1);
     });
+  } else {
+    it('keeps to the header the doc names, whatever header the connection names', async () => {
+      const delivery = await deliveredTo(vendorId, eventName);
+      const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader: 'X-Account-Signature' }, rawRequest: zapierRawRequest(delivery) });
+      expect(items).toHaveLength(1);
+    });
   }
+
+  it('takes a connection header that is not a string for the vendor header, without throwing', async () => {
+    const delivery = await deliveredTo(vendorId, eventName);
+    for (const signatureHeader of [42, { name: 'X-Other' }, ['X-Other']]) {
+      const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader }, rawRequest: zapierRawRequest(delivery) });
+      expect(items).toHaveLength(1);
+      const unsigned = await performLogged({ authData: { secret: SECRET, signatureHeader }, rawRequest: zapierRawRequest(delivery, { drop: vendor.signature.header }) });
+      expect(unsigned).toEqual({ items: [], log: [expect.stringContaining(`missing_signature: The request has no ${vendor.signature.header} header.`)] });
+    }
+  });
 
   if (vendor.signature.mayBeUnsigned) {
     it('runs without verification only when the connection says so, and marks the items', async () => {

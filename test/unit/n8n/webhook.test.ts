@@ -171,6 +171,24 @@ describe('trigger details', () => {
     expect(viaOption.result.workflowData).toHaveLength(1);
   });
 
+  it('ignores a Signature Header option on a vendor whose doc names its header, as an imported workflow may set it', async () => {
+    for (const [vendorId, event] of [['konver', 'person.created'], ['convo', 'transcript.ready']] as const) {
+      const { result } = await deliver(vendorId, event, { options: { signatureHeader: 'X-Other-Signature' } });
+      expect(result.workflowData).toHaveLength(1);
+    }
+  });
+
+  it('takes a Signature Header option or credential field that is not a string for the vendor header: accepted when signed there, else a 401 naming it', async () => {
+    for (const value of [42, { name: 'X-Other' }, ['X-Other'], null]) {
+      const viaOption = await deliver('converc', 'call.ended', { options: { signatureHeader: value } });
+      expect(viaOption.result.workflowData).toHaveLength(1);
+      const viaBoth = await deliver('konvox', 'contact.replied', { options: { signatureHeader: value }, credential: { signatureHeader: value } });
+      expect(viaBoth.result.workflowData).toHaveLength(1);
+      const unsigned = await deliver('konvox', 'contact.replied', { headers: {}, options: { signatureHeader: value }, credential: { signatureHeader: value } });
+      expect(unsigned.response).toEqual({ statusCode: 401, body: { error: 'missing_signature', message: 'The request has no X-Konvox-Signature header.' } });
+    }
+  });
+
   it('runs Konvox without verification only when the credential says so, and marks the items', async () => {
     const body = Buffer.from(JSON.stringify(VENDORS.konvox.events['contact.replied'].sample));
     const refused = await deliver('konvox', 'contact.replied', { body, headers: {} });
