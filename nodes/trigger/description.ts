@@ -36,6 +36,19 @@ function eventPicker(vendor: VendorDefinition): INodeProperties {
   };
 }
 
+function replayWindowOption(vendor: VendorDefinition): INodeProperties {
+  const { defaultWindowMinutes, note } = vendor.replay;
+  const byDefault = defaultWindowMinutes > 0 ? `On (${defaultWindowMinutes}) by default` : 'Off (0) by default';
+  return {
+    displayName: 'Refuse Old Deliveries (Minutes)',
+    name: 'replayWindowMinutes',
+    type: 'number',
+    typeOptions: { minValue: 0, numberPrecision: 0 },
+    default: defaultWindowMinutes,
+    description: `Refuse with 401 a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after this server's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is refused too. 0 turns it off. ${byDefault} for ${vendor.name}: ${note}`,
+  };
+}
+
 function options(vendor: VendorDefinition): INodeProperties {
   const headerOverride: INodeProperties[] = vendor.signature.headerAssumed
     ? [
@@ -71,6 +84,7 @@ function options(vendor: VendorDefinition): INodeProperties {
         description: 'Whether to add the request headers to the item, under convhooks.headers',
       },
       ...headerOverride,
+      replayWindowOption(vendor),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { VENDORS, type VendorDefinition } from '../../shared';
+import { deliveryHeaders, VENDORS, type VendorDefinition } from '../../shared';
 import { simulatorApiKey } from '../../simulator';
 import { call } from '../support/http';
 import { APPS, captureLog, fireAndCatch as fire, keyPaths, loopback, testerFor, triggerOf, zapierRawRequest } from './harness';
@@ -104,6 +104,21 @@ describe.each(API_VENDORS)('%s REST hooks', (vendorId) => {
       const items = await run(trigger.perform, { authData: { ...authData, signatureHeader }, subscribeData, rawRequest: zapierRawRequest(delivery) });
       expect(items).toHaveLength(1);
     }
+  });
+
+  it('drops a delivery signed with the doc’s fixed timestamp, saying stale_event in the log, unless the connection turns the window off', async () => {
+    const { authData, run, trigger, subscribeData } = await subscribedDelivery();
+    const vendor = VENDORS[vendorId] as VendorDefinition;
+    const body = Buffer.from(JSON.stringify(vendor.events[eventName]!.sample));
+    const rawRequest = zapierRawRequest({ headers: deliveryHeaders(vendor, body, subscribeData.secret, eventName), body });
+    const log = captureLog();
+    try {
+      expect(await run(trigger.perform, { authData, subscribeData, rawRequest })).toEqual([]);
+    } finally {
+      log.restore();
+    }
+    expect(log.lines).toEqual([expect.stringMatching(/stale_event: The signed "\w+" \S+ is \d+ days old, outside the 5-minute replay window\./)]);
+    expect(await run(trigger.perform, { authData: { ...authData, replayWindowMinutes: '0' }, subscribeData, rawRequest })).toHaveLength(1);
   });
 
   it('ignores a signed delivery of another event, and says so', async () => {

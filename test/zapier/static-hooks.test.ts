@@ -1,4 +1,4 @@
-import { VENDORS, type VendorDefinition } from '../../shared';
+import { deliveryHeaders, VENDORS, type VendorDefinition } from '../../shared';
 import { call } from '../support/http';
 import { APPS, captureLog, fireAndCatch, keyPaths, loopback, testerFor, triggerOf, zapierRawRequest } from './harness';
 
@@ -81,6 +81,16 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
     const delivery = await deliveredTo(vendorId, eventName, 'whsec_old');
     const { items } = await performLogged({ authData: { secret: SECRET, previousSecret: 'whsec_old' }, rawRequest: zapierRawRequest(delivery) });
     expect(items).toHaveLength(1);
+  });
+
+  it('takes a delivery with the doc’s fixed timestamp by default, and drops it once the connection sets a window', async () => {
+    const body = Buffer.from(JSON.stringify(vendor.events[eventName]!.sample));
+    const rawRequest = zapierRawRequest({ headers: deliveryHeaders(vendor, body, SECRET, eventName), body });
+    expect((await performLogged({ authData: { secret: SECRET }, rawRequest })).items).toHaveLength(1);
+    const windowed = await performLogged({ authData: { secret: SECRET, replayWindowMinutes: '10' }, rawRequest });
+    expect(windowed).toEqual({ items: [], log: [expect.stringContaining('stale_event: The signed "timestamp"')] });
+    const fresh = await deliveredTo(vendorId, eventName);
+    expect((await performLogged({ authData: { secret: SECRET, replayWindowMinutes: '10' }, rawRequest: zapierRawRequest(fresh) })).items).toHaveLength(1);
   });
 
   it('performList returns the documented sample with the same keys as perform', async () => {
