@@ -25,6 +25,12 @@ export function replayWindow(vendor: VendorDefinition, setting: unknown, now: Da
   return { minutes: vendor.replay.defaultWindowMinutes, now };
 }
 
+/** What the hosts say beside the setting: whether the window is on for this vendor unless changed, and why. */
+export function replayDefaultNote(vendor: VendorDefinition): string {
+  const { defaultWindowMinutes, note } = vendor.replay;
+  return `${defaultWindowMinutes > 0 ? `On (${defaultWindowMinutes})` : 'Off (0)'} by default for ${vendor.name}: ${note}`;
+}
+
 /**
  * ISO 8601 with a date, a time and a zone, as every vendor doc shows its timestamps. A time
  * without a zone would be read in the host's own zone, so one delivery could be fresh on one

@@ -1,5 +1,5 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import type { VendorDefinition } from '../../shared';
+import { replayDefaultNote, type VendorDefinition } from '../../shared';
 import { ALL_EVENTS } from './event-selection';
 
 function setupNotice(vendor: VendorDefinition): INodeProperties[] {
@@ -37,15 +37,15 @@ function eventPicker(vendor: VendorDefinition): INodeProperties {
 }
 
 function replayWindowOption(vendor: VendorDefinition): INodeProperties {
-  const { defaultWindowMinutes, note } = vendor.replay;
-  const byDefault = defaultWindowMinutes > 0 ? `On (${defaultWindowMinutes}) by default` : 'Off (0) by default';
+  // By name: n8n's lint rule on parameter defaults cannot read one reached through a property.
+  const { defaultWindowMinutes } = vendor.replay;
   return {
     displayName: 'Refuse Old Deliveries (Minutes)',
     name: 'replayWindowMinutes',
     type: 'number',
     typeOptions: { minValue: 0, numberPrecision: 0 },
     default: defaultWindowMinutes,
-    description: `Refuse with 401 a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after this server's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is refused too. 0 turns it off. ${byDefault} for ${vendor.name}: ${note}`,
+    description: `Refuse with 401 a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after this server's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is refused too. 0 turns it off. ${replayDefaultNote(vendor)}`,
   };
 }
 

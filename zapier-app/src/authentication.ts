@@ -1,5 +1,5 @@
 import type { AuthField, Authentication, Bundle, ZObject } from 'zapier-platform-core';
-import { replayWindow, signingReceiveOptions, signingSetupProblem, type ManualRegistration, type ReceiveOptions, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { replayDefaultNote, replayWindow, signingReceiveOptions, signingSetupProblem, type ManualRegistration, type ReceiveOptions, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { baseUrlOf, callVendor, readAnswer } from './vendor-api';
 
 /** Only where the vendor's doc is silent on the header may the user name another one. */
@@ -22,17 +22,15 @@ function signatureHeaderField(vendor: VendorDefinition): AuthField[] {
  * the vendor before `perform` runs, so a refused delivery yields no item and a line in the Zap's log.
  */
 function replayWindowField(vendor: VendorDefinition): AuthField[] {
-  const { defaultWindowMinutes, note } = vendor.replay;
-  const byDefault = defaultWindowMinutes > 0 ? `On (${defaultWindowMinutes}) by default` : 'Off (0) by default';
   return [
     {
       key: 'replayWindowMinutes',
       label: 'Refuse Old Deliveries (Minutes)',
       type: 'integer',
       required: false,
-      default: String(defaultWindowMinutes),
+      default: String(vendor.replay.defaultWindowMinutes),
       isNoSecret: true,
-      helpText: `Drop a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after Zapier's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is dropped too. 0 turns it off. ${byDefault} for ${vendor.name}: ${note}`,
+      helpText: `Drop a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after Zapier's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is dropped too. 0 turns it off. ${replayDefaultNote(vendor)}`,
     },
   ];
 }
