@@ -7,5 +7,6 @@ export * from './subscription-api';
 export * from './vendor-definition';
 export * from './vendors';
 export * from './receive';
+export * from './replay';
 export * from './outgoing';
 export * from './signing-setup';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod/v4';
 import { singleHeader, type HeaderMap } from './headers';
-import { FORBIDDEN_KEYS, isJsonObject, type JsonObject, type JsonValue } from './json';
+import { FORBIDDEN_KEYS, isJsonObject, jsonKind, type JsonObject, type JsonValue } from './json';
 import type { EventName, VendorDefinition } from './vendor-definition';
 
 /** A payload that names one of the vendor's documented events. */
@@ -186,8 +186,7 @@ export function parseEvent<V extends VendorDefinition>(
   if (!decoded.ok) return decoded;
   const body = decoded.value;
   if (!isJsonObject(body)) {
-    const kind = Array.isArray(body) ? 'an array' : body === null ? 'null' : `a ${typeof body}`;
-    return failure('not_an_object', `The JSON body is ${kind}; a JSON object was expected.`);
+    return failure('not_an_object', `The JSON body is ${jsonKind(body)}; a JSON object was expected.`);
   }
   const issues: SchemaIssue[] = [];
   // Keys, not text: a JSON escape can spell a forbidden key, and scanning long strings costs more than walking keys.

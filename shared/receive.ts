@@ -1,5 +1,7 @@
 import type { HeaderMap } from './headers';
+import type { JsonObject } from './json';
 import { checkBodySize, parseEvent, type ParseErrorCode, type ParseResult } from './parse-event';
+import { staleEventMessage, type ReplayFailure, type ReplayWindow } from './replay';
 import { verify, type Secret, type VerifyFailure } from './signature';
 import type { VendorDefinition } from './vendor-definition';
 
@@ -10,11 +12,13 @@ export interface ReceiveOptions {
   /** Only an explicit, visible user choice may turn verification off. */
   readonly verification?: 'required' | 'disabled';
   readonly maxBodyBytes?: number;
+  /** Absent: no check, for callers with no clock to trust; the hosts always pass one. */
+  readonly replayWindow?: ReplayWindow;
 }
 
 /** The HTTP answer a host gives a rejected delivery, and why. */
 export type Rejection =
-  | { readonly ok: false; readonly status: 401; readonly reason: VerifyFailure; readonly message: string }
+  | { readonly ok: false; readonly status: 401; readonly reason: VerifyFailure | ReplayFailure; readonly message: string }
   | { readonly ok: false; readonly status: 400 | 413; readonly reason: ParseErrorCode; readonly message: string };
 
 export type Receipt<V extends VendorDefinition> =
@@ -22,8 +26,9 @@ export type Receipt<V extends VendorDefinition> =
   | Rejection;
 
 /**
- * One delivery from raw request to typed event: size, then signature, then body. The size
- * check comes first so an oversized forgery costs no hashing; nothing is parsed unverified.
+ * One delivery from raw request to typed event: size, then signature, then body, then its signed
+ * timestamp. The size check comes first so an oversized forgery costs no hashing; nothing is
+ * parsed unverified; the timestamp is read only once the signature vouches for it.
  */
 export function receive<V extends VendorDefinition>(
   vendor: V,
@@ -41,5 +46,7 @@ export function receive<V extends VendorDefinition>(
   }
   const parsed = parseEvent(vendor, raw, { headers, maxBodyBytes: options.maxBodyBytes });
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.error, message: parsed.message };
+  const stale = verified && options.replayWindow !== undefined ? staleEventMessage(vendor, parsed.event.payload as JsonObject, options.replayWindow) : undefined;
+  if (stale !== undefined) return { ok: false, status: 401, reason: 'stale_event', message: stale };
   return { ...parsed, verified };
 }

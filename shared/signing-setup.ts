@@ -27,12 +27,23 @@ export function signingSetupProblem(vendor: VendorDefinition, setup: SigningSetu
   return undefined;
 }
 
+/**
+ * The header a user's setting names in place of the vendor's, or undefined for the vendor's own.
+ * Only where the doc names no header: elsewhere the doc is the truth, whatever an imported
+ * workflow says. The setting may be anything a workflow or connection holds, so only a non-empty
+ * string counts; a number or an object must not reach the header lookup, which would throw.
+ */
+export function signatureHeaderOverride(vendor: VendorDefinition, setting: unknown): string | undefined {
+  if (!vendor.signature.headerAssumed || typeof setting !== 'string') return undefined;
+  const header = setting.trim();
+  return header === '' ? undefined : header;
+}
+
 /** How deliveries are verified under a signing setup: its header and its choice to skip verification count only where the vendor's scheme offers them. */
 export function signingReceiveOptions(vendor: VendorDefinition, setup: SigningSetup): ReceiveOptions {
-  const { headerAssumed, mayBeUnsigned } = vendor.signature;
   return {
     secrets: [setup.secret ?? '', setup.previousSecret ?? ''],
-    signatureHeader: (headerAssumed && setup.signatureHeader) || undefined,
-    verification: mayBeUnsigned && setup.verification === 'disabled' ? 'disabled' : 'required',
+    signatureHeader: signatureHeaderOverride(vendor, setup.signatureHeader),
+    verification: vendor.signature.mayBeUnsigned && setup.verification === 'disabled' ? 'disabled' : 'required',
   };
 }

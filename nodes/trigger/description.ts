@@ -1,5 +1,5 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import type { VendorDefinition } from '../../shared';
+import { replayDefaultNote, type VendorDefinition } from '../../shared';
 import { ALL_EVENTS } from './event-selection';
 
 function setupNotice(vendor: VendorDefinition): INodeProperties[] {
@@ -33,6 +33,19 @@ function eventPicker(vendor: VendorDefinition): INodeProperties {
         description: definition.description,
       })),
     ],
+  };
+}
+
+function replayWindowOption(vendor: VendorDefinition): INodeProperties {
+  // By name: n8n's lint rule on parameter defaults cannot read one reached through a property.
+  const { defaultWindowMinutes } = vendor.replay;
+  return {
+    displayName: 'Refuse Old Deliveries (Minutes)',
+    name: 'replayWindowMinutes',
+    type: 'number',
+    typeOptions: { minValue: 0, numberPrecision: 0 },
+    default: defaultWindowMinutes,
+    description: `Refuse with 401 a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after this server's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is refused too. 0 turns it off. ${replayDefaultNote(vendor)}`,
   };
 }
 
@@ -71,6 +84,7 @@ function options(vendor: VendorDefinition): INodeProperties {
         description: 'Whether to add the request headers to the item, under convhooks.headers',
       },
       ...headerOverride,
+      replayWindowOption(vendor),
     ],
   };
 }

@@ -1,5 +1,5 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { receive, signingReceiveOptions, type ReceiveOptions, type VendorDefinition } from '../../shared';
+import { receive, replayWindow, signatureHeaderOverride, signingReceiveOptions, type ReceiveOptions, type VendorDefinition } from '../../shared';
 import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
@@ -10,7 +10,16 @@ import { deliverySecrets } from './subscription-secrets';
 interface TriggerOptions {
   dedupe?: boolean;
   includeHeaders?: boolean;
-  signatureHeader?: string;
+  /** An imported workflow may hold any value in these two; only the core's rules give them a meaning. */
+  signatureHeader?: unknown;
+  replayWindowMinutes?: unknown;
+}
+
+/** What the node's options add to verification, whichever secrets it uses. */
+type OptionChecks = Pick<ReceiveOptions, 'signatureHeader' | 'replayWindow'>;
+
+function optionChecks(vendor: VendorDefinition, options: TriggerOptions, now: Date): OptionChecks {
+  return { signatureHeader: signatureHeaderOverride(vendor, options.signatureHeader), replayWindow: replayWindow(vendor, options.replayWindowMinutes, now) };
 }
 
 /** Express request as n8n hands it over: the raw bytes are kept for signature checks. */
@@ -21,24 +30,25 @@ interface RawRequest {
 }
 
 /** The node's header option, where set, wins over the credential's. */
-function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentials, options: TriggerOptions): ReceiveOptions {
+function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentials, checks: OptionChecks): ReceiveOptions {
   const fromSetup = signingReceiveOptions(vendor, credentials);
-  return { ...fromSetup, signatureHeader: options.signatureHeader || fromSetup.signatureHeader };
+  return { ...fromSetup, ...checks, signatureHeader: checks.signatureHeader ?? fromSetup.signatureHeader };
 }
 
 /**
  * Verifies and parses with the secrets the node holds: what `create` stored (API vendors), or
  * the user's credential, re-read once when a signature fails against an older copy of it.
  */
-async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, options: TriggerOptions) {
+async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, checks: OptionChecks) {
   if (vendor.registration.kind === 'api') {
     const secrets = await deliverySecrets(context, vendor, ownedSubscriptions(context.getWorkflowStaticData('node')));
-    return receive(vendor, request.rawBody, request.headers, { secrets, signatureHeader: options.signatureHeader });
+    return receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
   }
   const cached = await signingCredentials(context, vendor);
-  const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, cached.credentials, options));
-  if (receipt.ok || receipt.status !== 401 || !cached.mayRefresh) return receipt;
-  return receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, await cached.refresh(), options));
+  const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, cached.credentials, checks));
+  // A stale delivery did verify: a re-read could not change the answer, and a flood of replays must not pay for one.
+  if (receipt.ok || receipt.status !== 401 || receipt.reason === 'stale_event' || !cached.mayRefresh) return receipt;
+  return receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, await cached.refresh(), checks));
 }
 
 function reject(context: IWebhookFunctions, status: number, error: string, message: string): IWebhookResponseData {
@@ -57,8 +67,9 @@ export function deliveryHandler(vendor: VendorDefinition) {
     if (!Buffer.isBuffer(request.rawBody)) {
       return reject(this, 400, 'unreadable_body', 'The raw request body was not available, so the signature cannot be checked.');
     }
+    const now = new Date();
     const options = this.getNodeParameter('options', {}) as TriggerOptions;
-    const receipt = await verifiedReceipt(this, vendor, request as RawRequest & { rawBody: Buffer }, options);
+    const receipt = await verifiedReceipt(this, vendor, request as RawRequest & { rawBody: Buffer }, optionChecks(vendor, options, now));
     if (!receipt.ok) return reject(this, receipt.status, receipt.reason, receipt.message);
 
     const { eventType } = receipt;
@@ -72,7 +83,7 @@ export function deliveryHandler(vendor: VendorDefinition) {
       vendor: vendor.id,
       event: eventType,
       dedupeKey: receipt.dedupeKey,
-      receivedAt: new Date().toISOString(),
+      receivedAt: now.toISOString(),
       verified: receipt.verified,
       schemaIssues: receipt.issues.map((issue) => ({ ...issue })),
     };

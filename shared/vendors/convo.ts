@@ -191,5 +191,9 @@ export const convo = defineVendor({
     timeoutMs: 10_000,
     note: 'Fire-and-forget: one attempt with a 10-second timeout, never retried.',
   },
+  replay: {
+    defaultWindowMinutes: 5,
+    note: 'Fire-and-forget: one attempt, never retried, and the test call sends a webhook.test event made at that moment, so a signed timestamp far from now is a replay or a clock fault: on by default.',
+  },
   events,
 });

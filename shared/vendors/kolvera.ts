@@ -54,6 +54,10 @@ export const kolvera = defineVendor({
     timeoutMs: 10_000,
     note: 'The doc asks for a 2xx answer and states no retries or timeout.',
   },
+  replay: {
+    defaultWindowMinutes: 0,
+    note: 'The doc shows no payload, so the timestamp field is our reading and may be absent (such a delivery would be refused), and it is silent on retries and test events: off by default.',
+  },
   events: {
     'contact.created': kolveraEvent('contact.created', 'Contact', 'Contact created', 'A new contact is added to your workspace.', { contactId: 'ctc_01' }),
     'contact.updated': kolveraEvent('contact.updated', 'Contact', 'Contact updated', 'Contact details are changed.', { contactId: 'ctc_01' }),

@@ -133,6 +133,10 @@ export const konver = defineVendor({
     timeoutMs: 10_000,
     note: 'The doc states no retries or timeout; it keeps a delivery history (status, request, response) in its UI.',
   },
+  replay: {
+    defaultWindowMinutes: 0,
+    note: 'The doc is silent on retries and on test events, so neither a late retry nor a test sent with an old timestamp can be ruled out: off by default.',
+  },
   events: {
     'call_list.created': konverEvent(
       'call_list.created',

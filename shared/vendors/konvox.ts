@@ -62,6 +62,10 @@ export const konvox = defineVendor({
     timeoutMs: 10_000,
     note: 'Non-2xx answers and timeouts are retried up to 3 times with exponential backoff; retries can deliver an event twice.',
   },
+  replay: {
+    defaultWindowMinutes: 0,
+    note: 'Retries come on a schedule the doc does not give (our reading puts the last about 3.5 minutes after the first; a slower one would outlast a short window), and its Send test button fires a sample payload whose timestamp may be fixed: off by default, dedupe alone catches repeats.',
+  },
   events: {
     'contact.replied': defineEvent({
       title: 'Contact replied',

@@ -138,13 +138,16 @@ export function matrixCases(): MatrixCase[] {
   cases.push({ name: 'replay of an accepted delivery (dedupe)', vendor: 'konver', request: konverRequest(person('m-hex')), status: 200, runs: false });
   cases.push({ name: 'GET instead of POST', vendor: 'konver', request: (secret) => ({ ...konverRequest(Buffer.alloc(0))(secret), method: 'GET' }), status: 404, runs: false });
 
-  const convoBody = (marker: string) => json({ ...convo.events['transcript.ready'].sample, data: { conversationId: marker, segmentCount: 3 } });
-  const convoRequest = (body: Buffer, eventHeader?: string) => (secret: string): RawRequest => ({
-    headers: [jsonType, ['x-convo-signature', sign(convo.signature, body, secret)], ...(eventHeader ? [['x-convo-event', eventHeader] as [string, string]] : [])],
-    body,
-  });
-  cases.push({ name: 'Convo: X-Convo-Event disagrees with the signed body, which wins', vendor: 'convo', request: convoRequest(convoBody('c-header'), 'webhook.test'), status: 200, runs: true, marker: 'c-header', item: { event: 'transcript.ready', convhooks: { event: 'transcript.ready', schemaIssues: [{ path: 'X-Convo-Event', message: expect.stringContaining('the body wins') }] } } });
-  cases.push({ name: 'Convo: no X-Convo-Event header', vendor: 'convo', request: convoRequest(convoBody('c-noheader')), status: 200, runs: true, marker: 'c-noheader' });
-  cases.push({ name: 'Convo: forged signature', vendor: 'convo', request: (_secret) => convoRequest(convoBody('c-forged'), 'transcript.ready')('forged'), status: 401, error: 'signature_mismatch', runs: false });
+  // Stamped when sent, not when the cases are listed: Convo's replay window is on by default, and n8n starts in between.
+  const convoRequest = (marker: string, eventHeader?: string) => (secret: string): RawRequest => {
+    const body = json({ ...convo.events['transcript.ready'].sample, data: { conversationId: marker, segmentCount: 3 }, timestamp: new Date().toISOString() });
+    return {
+      headers: [jsonType, ['x-convo-signature', sign(convo.signature, body, secret)], ...(eventHeader ? [['x-convo-event', eventHeader] as [string, string]] : [])],
+      body,
+    };
+  };
+  cases.push({ name: 'Convo: X-Convo-Event disagrees with the signed body, which wins', vendor: 'convo', request: convoRequest('c-header', 'webhook.test'), status: 200, runs: true, marker: 'c-header', item: { event: 'transcript.ready', convhooks: { event: 'transcript.ready', schemaIssues: [{ path: 'X-Convo-Event', message: expect.stringContaining('the body wins') }] } } });
+  cases.push({ name: 'Convo: no X-Convo-Event header', vendor: 'convo', request: convoRequest('c-noheader'), status: 200, runs: true, marker: 'c-noheader' });
+  cases.push({ name: 'Convo: forged signature', vendor: 'convo', request: (_secret) => convoRequest('c-forged', 'transcript.ready')('forged'), status: 401, error: 'signature_mismatch', runs: false });
   return cases;
 }

@@ -3,10 +3,11 @@
  * unpublish drive the lifecycle, the simulator delivers over HTTP, executions are read back
  * through n8n's public API.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deliveryHeaders, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
+import { deliveryHeaders, freshSample, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
 import { restAsOwner } from '../../harness/n8n-api';
 import { startStack, type Stack } from '../../harness/stack';
@@ -71,7 +72,9 @@ describe.each(VENDOR_IDS)('%s trigger in n8n', (vendorId) => {
   it('answers hostile and unwanted requests as promised, and starts no execution', async () => {
     const before = (await stack.api.executions(deployment.id)).length;
     const secret = await deployment.secret();
-    const body = Buffer.from(JSON.stringify(vendor.events[firstEvent]!.sample));
+    // Fresh samples: the doc's fixed timestamps fall outside Converc's and Convo's default replay window.
+    const sampleBody = (event: string) => Buffer.from(JSON.stringify(freshSample(vendor, event, { id: randomUUID(), at: new Date() })));
+    const body = sampleBody(firstEvent);
     const signed = deliveryHeaders(vendor, body, secret, firstEvent);
     const header = vendor.signature.header.toLowerCase();
 
@@ -84,7 +87,7 @@ describe.each(VENDOR_IDS)('%s trigger in n8n', (vendorId) => {
     const tampered = Buffer.from(body.toString().replace('{', '{"injected":true,'));
     expect(await post(deployment.productionUrl, tampered, signed)).toMatchObject({ status: 401, body: expect.stringContaining('signature_mismatch') });
 
-    const other = Buffer.from(JSON.stringify(vendor.events[secondEvent]!.sample));
+    const other = sampleBody(secondEvent);
     const unwanted = await post(deployment.productionUrl, other, deliveryHeaders(vendor, other, secret, secondEvent));
     expect(unwanted).toEqual({ status: 200, body: expect.stringContaining(`does not listen for ${secondEvent}`) });
 

@@ -1,4 +1,4 @@
-import { VENDORS, type VendorDefinition } from '../../shared';
+import { deliveryHeaders, VENDORS, type VendorDefinition } from '../../shared';
 import { simulatorApiKey } from '../../simulator';
 import { call } from '../support/http';
 import { APPS, captureLog, fireAndCatch as fire, keyPaths, loopback, testerFor, triggerOf, zapierRawRequest } from './harness';
@@ -94,6 +94,31 @@ describe.each(API_VENDORS)('%s REST hooks', (vendorId) => {
       expect(log.lines).toEqual([expect.stringContaining(reason)]);
     }
     expect(forged).not.toBe(delivery.body.toString('utf8'));
+  });
+
+  it('verifies with the vendor header when the connection names one the rule does not allow', async () => {
+    const { authData, run, trigger, subscribeData, delivery } = await subscribedDelivery();
+    // Converc's doc names no header, so a string there is honoured; Convo's names one, so it is not.
+    const ignoredNames = VENDORS[vendorId].signature.headerAssumed ? [] : ['X-Other-Signature'];
+    for (const signatureHeader of [...ignoredNames, 42, { name: 'X-Other' }, ['X-Other']]) {
+      const items = await run(trigger.perform, { authData: { ...authData, signatureHeader }, subscribeData, rawRequest: zapierRawRequest(delivery) });
+      expect(items).toHaveLength(1);
+    }
+  });
+
+  it('drops a delivery signed with the doc’s fixed timestamp, saying stale_event in the log, unless the connection turns the window off', async () => {
+    const { authData, run, trigger, subscribeData } = await subscribedDelivery();
+    const vendor = VENDORS[vendorId] as VendorDefinition;
+    const body = Buffer.from(JSON.stringify(vendor.events[eventName]!.sample));
+    const rawRequest = zapierRawRequest({ headers: deliveryHeaders(vendor, body, subscribeData.secret, eventName), body });
+    const log = captureLog();
+    try {
+      expect(await run(trigger.perform, { authData, subscribeData, rawRequest })).toEqual([]);
+    } finally {
+      log.restore();
+    }
+    expect(log.lines).toEqual([expect.stringMatching(/stale_event: The signed "\w+" \S+ is \d+ days old, outside the 5-minute replay window\./)]);
+    expect(await run(trigger.perform, { authData: { ...authData, replayWindowMinutes: '0' }, subscribeData, rawRequest })).toHaveLength(1);
   });
 
   it('ignores a signed delivery of another event, and says so', async () => {

@@ -1,4 +1,4 @@
-import { VENDORS, type VendorDefinition } from '../../shared';
+import { deliveryHeaders, VENDORS, type VendorDefinition } from '../../shared';
 import { call } from '../support/http';
 import { APPS, captureLog, fireAndCatch, keyPaths, loopback, testerFor, triggerOf, zapierRawRequest } from './harness';
 
@@ -83,6 +83,16 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
     expect(items).toHaveLength(1);
   });
 
+  it('takes a delivery with the doc’s fixed timestamp by default, and drops it once the connection sets a window', async () => {
+    const body = Buffer.from(JSON.stringify(vendor.events[eventName]!.sample));
+    const rawRequest = zapierRawRequest({ headers: deliveryHeaders(vendor, body, SECRET, eventName), body });
+    expect((await performLogged({ authData: { secret: SECRET }, rawRequest })).items).toHaveLength(1);
+    const windowed = await performLogged({ authData: { secret: SECRET, replayWindowMinutes: '10' }, rawRequest });
+    expect(windowed).toEqual({ items: [], log: [expect.stringContaining('stale_event: The signed "timestamp"')] });
+    const fresh = await deliveredTo(vendorId, eventName);
+    expect((await performLogged({ authData: { secret: SECRET, replayWindowMinutes: '10' }, rawRequest: zapierRawRequest(fresh) })).items).toHaveLength(1);
+  });
+
   it('performList returns the documented sample with the same keys as perform', async () => {
     const delivery = await deliveredTo(vendorId, eventName);
     const [hooked] = await run(trigger.perform, { authData: { secret: SECRET }, rawRequest: zapierRawRequest(delivery) });
@@ -107,7 +117,23 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
       const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader: 'X-Account-Signature' }, rawRequest: renamed });
       expect(items).toHaveLength(1);
     });
+  } else {
+    it('keeps to the header the doc names, whatever header the connection names', async () => {
+      const delivery = await deliveredTo(vendorId, eventName);
+      const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader: 'X-Account-Signature' }, rawRequest: zapierRawRequest(delivery) });
+      expect(items).toHaveLength(1);
+    });
   }
+
+  it('takes a connection header that is not a string for the vendor header, without throwing', async () => {
+    const delivery = await deliveredTo(vendorId, eventName);
+    for (const signatureHeader of [42, { name: 'X-Other' }, ['X-Other']]) {
+      const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader }, rawRequest: zapierRawRequest(delivery) });
+      expect(items).toHaveLength(1);
+      const unsigned = await performLogged({ authData: { secret: SECRET, signatureHeader }, rawRequest: zapierRawRequest(delivery, { drop: vendor.signature.header }) });
+      expect(unsigned).toEqual({ items: [], log: [expect.stringContaining(`missing_signature: The request has no ${vendor.signature.header} header.`)] });
+    }
+  });
 
   if (vendor.signature.mayBeUnsigned) {
     it('runs without verification only when the connection says so, and marks the items', async () => {

@@ -67,6 +67,18 @@ describe.each(VENDOR_IDS)('%s Zapier app', (vendorId) => {
     expect(fieldKeys.includes('signatureHeader')).toBe(Boolean(vendor.signature.headerAssumed));
     expect(fieldKeys.includes('verification')).toBe(Boolean(vendor.signature.mayBeUnsigned));
   });
+
+  it('asks in the connection how old a delivery may be, with the vendor default and its reason', () => {
+    const fields = (definition.authentication as { fields: Record<string, unknown>[] }).fields;
+    const { defaultWindowMinutes, note } = vendor.replay;
+    expect(fields.find((field) => field.key === 'replayWindowMinutes')).toMatchObject({
+      label: 'Refuse Old Deliveries (Minutes)',
+      type: 'integer',
+      required: false,
+      default: String(defaultWindowMinutes),
+      helpText: expect.stringContaining(`${defaultWindowMinutes > 0 ? `On (${defaultWindowMinutes})` : 'Off (0)'} by default for ${vendor.name}: ${note}`),
+    });
+  });
 });
 
 describe('the two validators', () => {

@@ -1,5 +1,5 @@
 import type { AuthField, Authentication, Bundle, ZObject } from 'zapier-platform-core';
-import { signingReceiveOptions, signingSetupProblem, type ManualRegistration, type ReceiveOptions, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { replayDefaultNote, replayWindow, signingReceiveOptions, signingSetupProblem, type ManualRegistration, type ReceiveOptions, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { baseUrlOf, callVendor, readAnswer } from './vendor-api';
 
 /** Only where the vendor's doc is silent on the header may the user name another one. */
@@ -13,6 +13,24 @@ function signatureHeaderField(vendor: VendorDefinition): AuthField[] {
       required: false,
       default: vendor.signature.header,
       helpText: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption ?? ''}`,
+    },
+  ];
+}
+
+/**
+ * The replay window sits with the other verification settings, in the connection. Zapier answers
+ * the vendor before `perform` runs, so a refused delivery yields no item and a line in the Zap's log.
+ */
+function replayWindowField(vendor: VendorDefinition): AuthField[] {
+  return [
+    {
+      key: 'replayWindowMinutes',
+      label: 'Refuse Old Deliveries (Minutes)',
+      type: 'integer',
+      required: false,
+      default: String(vendor.replay.defaultWindowMinutes),
+      isNoSecret: true,
+      helpText: `Drop a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after Zapier's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is dropped too. 0 turns it off. ${replayDefaultNote(vendor)}`,
     },
   ];
 }
@@ -32,6 +50,7 @@ function apiKeyAuthentication(vendor: VendorDefinition, api: SubscriptionApi): A
         helpText: `${vendor.name}'s API address. Change it only to point at a local simulator or a proxy.`,
       },
       ...signatureHeaderField(vendor),
+      ...replayWindowField(vendor),
     ],
     // Listing the webhooks is the cheapest call that proves the key works.
     test: async (zapier: ZObject, bundle: Bundle) => {
@@ -80,6 +99,7 @@ function signingSecretAuthentication(vendor: VendorDefinition, registration: Man
       },
       ...signatureHeaderField(vendor),
       ...verificationChoice(vendor),
+      ...replayWindowField(vendor),
     ],
     test: async (zapier: ZObject, bundle: Bundle) => {
       // A header left blank in Zapier means the vendor's own.
@@ -99,10 +119,11 @@ export function authenticationFor(vendor: VendorDefinition): Authentication {
 
 /**
  * How a delivery is verified: the one-time secret the subscription returned (API vendors), or
- * the secrets and choices in the connection (vendors whose webhooks are added by hand).
+ * the secrets and choices in the connection (vendors whose webhooks are added by hand); either
+ * way with the connection's header and replay window, measured from the host's `now`.
  */
-export function verificationOptions(vendor: VendorDefinition, bundle: Bundle, subscriptionSecret: string | undefined): ReceiveOptions {
-  const fromConnection = signingReceiveOptions(vendor, bundle.authData);
+export function verificationOptions(vendor: VendorDefinition, bundle: Bundle, subscriptionSecret: string | undefined, now: Date): ReceiveOptions {
+  const fromConnection = { ...signingReceiveOptions(vendor, bundle.authData), replayWindow: replayWindow(vendor, bundle.authData.replayWindowMinutes, now) };
   if (vendor.registration.kind !== 'api') return fromConnection;
-  return { secrets: subscriptionSecret === undefined ? [] : [subscriptionSecret], signatureHeader: fromConnection.signatureHeader };
+  return { ...fromConnection, secrets: subscriptionSecret === undefined ? [] : [subscriptionSecret] };
 }

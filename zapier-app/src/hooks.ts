@@ -31,7 +31,7 @@ export function hookPerform(vendor: VendorDefinition, eventName: string) {
     const request = bundle.rawRequest;
     if (typeof request?.content !== 'string') return refuse('Zapier passed no raw request body, so the signature cannot be checked.');
     const secret = subscribeData.safeParse(bundle.subscribeData);
-    const options = verificationOptions(vendor, bundle, secret.success ? secret.data.secret : undefined);
+    const options = verificationOptions(vendor, bundle, secret.success ? secret.data.secret : undefined, new Date());
     const receipt = receive(vendor, Buffer.from(request.content, 'utf8'), vendorHeaders(request.headers ?? {}), options);
     if (!receipt.ok) return refuse(`${receipt.reason}: ${receipt.message}`);
     if (receipt.eventType !== eventName) return refuse(`it is a ${receipt.eventType ?? 'typeless'} event, not ${eventName}.`);

@@ -1,10 +1,11 @@
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import { randomUUID } from 'node:crypto';
+import type { IDataObject, INodeProperties, INodeType } from 'n8n-workflow';
 import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
 import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
 import { KolveraTrigger } from '../../../nodes/KolveraTrigger/KolveraTrigger.node';
 import { KonverTrigger } from '../../../nodes/KonverTrigger/KonverTrigger.node';
 import { KonvoxTrigger } from '../../../nodes/KonvoxTrigger/KonvoxTrigger.node';
-import { deliveryHeaders, VENDORS, type VendorDefinition, type VendorId } from '../../../shared';
+import { deliveryHeaders, freshSample, VENDORS, type VendorDefinition, type VendorId } from '../../../shared';
 import { webhookContext } from '../../support/n8n-context';
 
 const NODES: Record<VendorId, INodeType> = {
@@ -16,6 +17,9 @@ const NODES: Record<VendorId, INodeType> = {
 };
 const SECRET = 'whsec_test';
 const PRODUCTION_URL = 'http://n8n.test/webhook/abc/webhook';
+
+/** A sample as the vendor would send it now: the doc's fixed timestamps fall outside a replay window that is on. */
+const freshBody = (vendor: VendorDefinition, event: string) => Buffer.from(JSON.stringify(freshSample(vendor, event, { id: randomUUID(), at: new Date() })));
 
 interface Delivery {
   credentialId?: string;
@@ -39,7 +43,7 @@ function setupFor(vendor: VendorDefinition, staticData: IDataObject | undefined,
 
 async function deliver(vendorId: VendorId, event: string, delivery: Delivery = {}) {
   const vendor = VENDORS[vendorId] as VendorDefinition;
-  const body = delivery.body ?? Buffer.from(JSON.stringify(vendor.events[event]!.sample));
+  const body = delivery.body ?? freshBody(vendor, event);
   const headers = delivery.headers ?? deliveryHeaders(vendor, body, SECRET, event);
   const { credentials, staticData } = setupFor(vendor, delivery.staticData, delivery.credential);
   const ctx = webhookContext({
@@ -54,20 +58,20 @@ async function deliver(vendorId: VendorId, event: string, delivery: Delivery = {
     rawBodyLazily: delivery.rawBodyLazily,
   });
   const result = await NODES[vendorId].webhook!.call(ctx.context);
-  return { result, response: ctx.response, staticData: ctx.staticData, credentialReads: ctx.credentialReads.count };
+  return { body, result, response: ctx.response, staticData: ctx.staticData, credentialReads: ctx.credentialReads.count };
 }
 
 const EVERY_EVENT = (Object.keys(VENDORS) as VendorId[]).flatMap((id) => Object.keys(VENDORS[id].events).map((event) => [id, event] as const));
 
 describe.each(EVERY_EVENT)('%s trigger, %s', (vendorId, event) => {
-  it('emits one item: the payload as documented plus the convhooks metadata', async () => {
-    const { result, response } = await deliver(vendorId, event);
+  it('emits one item: the payload as delivered plus the convhooks metadata', async () => {
+    const { body, result, response } = await deliver(vendorId, event);
     expect(response).toEqual({});
     expect(result.workflowData).toHaveLength(1);
     const [items] = result.workflowData!;
     expect(items).toHaveLength(1);
     const { convhooks, ...payload } = items![0]!.json;
-    expect(payload).toEqual((VENDORS[vendorId] as VendorDefinition).events[event]!.sample);
+    expect(payload).toEqual(JSON.parse(body.toString('utf8')));
     expect(convhooks).toEqual({
       vendor: vendorId,
       event,
@@ -85,7 +89,7 @@ describe.each(Object.keys(NODES) as VendorId[])('%s trigger refuses', (vendorId)
   const header = vendor.signature.header.toLowerCase();
 
   it('a forged signature with 401 and no execution', async () => {
-    const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
+    const body = freshBody(vendor, event);
     const { result, response } = await deliver(vendorId, event, { body, headers: deliveryHeaders(vendor, body, 'attacker', event) });
     expect(result).toEqual({ noWebhookResponse: true });
     expect(response).toEqual({ statusCode: 401, body: { error: 'signature_mismatch', message: expect.stringContaining(vendor.signature.header) } });
@@ -98,7 +102,7 @@ describe.each(Object.keys(NODES) as VendorId[])('%s trigger refuses', (vendorId)
   });
 
   it('a tampered body with 401', async () => {
-    const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
+    const body = freshBody(vendor, event);
     const headers = deliveryHeaders(vendor, body, SECRET, event);
     const tampered = Buffer.from(body.toString().replace('{', '{"admin":true,'));
     const { response } = await deliver(vendorId, event, { body: tampered, headers });
@@ -120,7 +124,7 @@ describe.each(Object.keys(NODES) as VendorId[])('%s trigger refuses', (vendorId)
   });
 
   it('a repeated delivery once dedupe has seen it, but not with dedupe off', async () => {
-    const body = Buffer.from(JSON.stringify(vendor.events[event]!.sample));
+    const body = freshBody(vendor, event);
     const staticData: IDataObject = vendor.registration.kind === 'api' ? { subscriptions: { [PRODUCTION_URL]: { id: 's', secret: SECRET } } } : {};
     const first = await deliver(vendorId, event, { body, staticData });
     const second = await deliver(vendorId, event, { body, staticData });
@@ -171,6 +175,24 @@ describe('trigger details', () => {
     expect(viaOption.result.workflowData).toHaveLength(1);
   });
 
+  it('ignores a Signature Header option on a vendor whose doc names its header, as an imported workflow may set it', async () => {
+    for (const [vendorId, event] of [['konver', 'person.created'], ['convo', 'transcript.ready']] as const) {
+      const { result } = await deliver(vendorId, event, { options: { signatureHeader: 'X-Other-Signature' } });
+      expect(result.workflowData).toHaveLength(1);
+    }
+  });
+
+  it('takes a Signature Header option or credential field that is not a string for the vendor header: accepted when signed there, else a 401 naming it', async () => {
+    for (const value of [42, { name: 'X-Other' }, ['X-Other'], null]) {
+      const viaOption = await deliver('converc', 'call.ended', { options: { signatureHeader: value } });
+      expect(viaOption.result.workflowData).toHaveLength(1);
+      const viaBoth = await deliver('konvox', 'contact.replied', { options: { signatureHeader: value }, credential: { signatureHeader: value } });
+      expect(viaBoth.result.workflowData).toHaveLength(1);
+      const unsigned = await deliver('konvox', 'contact.replied', { headers: {}, options: { signatureHeader: value }, credential: { signatureHeader: value } });
+      expect(unsigned.response).toEqual({ statusCode: 401, body: { error: 'missing_signature', message: 'The request has no X-Konvox-Signature header.' } });
+    }
+  });
+
   it('runs Konvox without verification only when the credential says so, and marks the items', async () => {
     const body = Buffer.from(JSON.stringify(VENDORS.konvox.events['contact.replied'].sample));
     const refused = await deliver('konvox', 'contact.replied', { body, headers: {} });
@@ -207,6 +229,58 @@ describe('trigger details', () => {
   });
 });
 
+describe('refusing old deliveries', () => {
+  const documented = (vendorId: VendorId, event: string) => Buffer.from(JSON.stringify((VENDORS[vendorId] as VendorDefinition).events[event]!.sample));
+
+  it.each(Object.keys(NODES) as VendorId[])('offers the option on the %s trigger with the vendor default, and says why', (vendorId) => {
+    const { replay, name } = VENDORS[vendorId] as VendorDefinition;
+    const options = NODES[vendorId].description.properties.find((property) => property.name === 'options')!.options as INodeProperties[];
+    const option = options.find((property) => property.name === 'replayWindowMinutes');
+    expect(option).toMatchObject({ displayName: 'Refuse Old Deliveries (Minutes)', type: 'number', default: replay.defaultWindowMinutes });
+    expect(option?.description).toContain(`${replay.defaultWindowMinutes > 0 ? `On (${replay.defaultWindowMinutes})` : 'Off (0)'} by default for ${name}: ${replay.note}`);
+  });
+
+  it.each(['converc', 'convo'] as const)('refuses a %s delivery with the doc’s fixed timestamp by default, with 401 stale_event, and takes it with the option at 0', async (vendorId) => {
+    const [event] = Object.keys(VENDORS[vendorId].events) as [string];
+    const field = VENDORS[vendorId].timestampField;
+    const refused = await deliver(vendorId, event, { body: documented(vendorId, event) });
+    expect(refused.result).toEqual({ noWebhookResponse: true });
+    expect(refused.response).toEqual({
+      statusCode: 401,
+      body: { error: 'stale_event', message: expect.stringMatching(new RegExp(`^The signed "${field}" \\S+ is \\d+ days old, outside the 5-minute replay window\\.$`)) },
+    });
+    const off = await deliver(vendorId, event, { body: documented(vendorId, event), options: { replayWindowMinutes: 0 } });
+    expect(off.result.workflowData).toHaveLength(1);
+  });
+
+  it('takes an old Konver delivery by default, and refuses it once the user sets a window', async () => {
+    const body = documented('konver', 'person.created');
+    expect((await deliver('konver', 'person.created', { body })).result.workflowData).toHaveLength(1);
+    const refused = await deliver('konver', 'person.created', { body, options: { replayWindowMinutes: 10 } });
+    expect(refused.response).toMatchObject({ statusCode: 401, body: { error: 'stale_event', message: expect.stringContaining('outside the 10-minute replay window') } });
+    expect((await deliver('konver', 'person.created', { options: { replayWindowMinutes: 10 } })).result.workflowData).toHaveLength(1);
+  });
+
+  it('uses the vendor default when an imported workflow holds something that is not a number of minutes', async () => {
+    for (const replayWindowMinutes of ['ten', -1, { minutes: 0 }, null]) {
+      const convo = await deliver('convo', 'transcript.ready', { body: documented('convo', 'transcript.ready'), options: { replayWindowMinutes } });
+      expect(convo.response).toMatchObject({ statusCode: 401, body: { error: 'stale_event' } });
+      const konver = await deliver('konver', 'person.created', { body: documented('konver', 'person.created'), options: { replayWindowMinutes } });
+      expect(konver.result.workflowData).toHaveLength(1);
+    }
+  });
+
+  it('does not hold an unverified Konvox delivery to a timestamp anyone could have written', async () => {
+    const { result } = await deliver('konvox', 'contact.replied', {
+      body: documented('konvox', 'contact.replied'),
+      headers: {},
+      credential: { verification: 'disabled' },
+      options: { replayWindowMinutes: 5 },
+    });
+    expect(result.workflowData).toHaveLength(1);
+  });
+});
+
 describe('signing secrets between deliveries', () => {
   const body = Buffer.from(JSON.stringify(VENDORS.kolvera.events['meeting.booked'].sample));
   const signedWith = (secret: string) => deliveryHeaders(VENDORS.kolvera, body, secret, 'meeting.booked');
@@ -226,8 +300,8 @@ describe('signing secrets between deliveries', () => {
   });
 
   it('picks up a just-saved secret on the first delivery that needs it, once the copy is 5 s old', async () => {
-    await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-b', nodeId: 'cache-node', credential: { secret: 'old' }, headers: signedWith('old') });
-    const rotated = { credentialId: 'cache-b', nodeId: 'cache-node', credential: { secret: 'new' }, headers: signedWith('new'), options: { dedupe: false } };
+    await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-b', nodeId: 'cache-node', credential: { secret: 'old' }, body, headers: signedWith('old') });
+    const rotated = { credentialId: 'cache-b', nodeId: 'cache-node', credential: { secret: 'new' }, body, headers: signedWith('new'), options: { dedupe: false } };
     const tooSoon = await deliver('kolvera', 'meeting.booked', rotated);
     expect(tooSoon.response).toMatchObject({ statusCode: 401 });
     jest.setSystemTime(start + 5_000);
@@ -236,12 +310,20 @@ describe('signing secrets between deliveries', () => {
     expect(afterRefresh.credentialReads).toBe(1);
   });
 
+  it('does not re-read the credential for a stale delivery, whose signature did verify', async () => {
+    await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-d', nodeId: 'cache-node', body, headers: signedWith(SECRET) });
+    jest.setSystemTime(start + 6_000);
+    const stale = await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-d', nodeId: 'cache-node', body, headers: signedWith(SECRET), options: { replayWindowMinutes: 5 } });
+    expect(stale.response).toMatchObject({ statusCode: 401, body: { error: 'stale_event' } });
+    expect(stale.credentialReads).toBe(0);
+  });
+
   it('re-reads at most once per 5 s under a flood of forged requests', async () => {
     await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-c' });
     let reads = 0;
     for (let second = 0; second < 20; second += 1) {
       jest.setSystemTime(start + 5_000 + second * 250);
-      const forged = await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-c', nodeId: 'cache-node', headers: signedWith('attacker') });
+      const forged = await deliver('kolvera', 'meeting.booked', { credentialId: 'cache-c', nodeId: 'cache-node', body, headers: signedWith('attacker') });
       expect(forged.response).toMatchObject({ statusCode: 401 });
       reads += forged.credentialReads;
     }
