@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
 import { sealSecret } from '../../../nodes/trigger/sealed-secret';
-import { deliveryHeaders, VENDORS } from '../../../shared';
+import { deliveryHeaders, freshSample, VENDORS } from '../../../shared';
 import { webhookContext } from '../../support/n8n-context';
 
 const node = new ConvercTrigger();
@@ -23,7 +23,8 @@ function delivery(options: { apiKey?: string; sealedWith?: string; nodeId?: stri
   const sealedSecret = sealedFor.get(`${nodeId}:${sealingKey}`) ?? sealSecret(SECRET, sealingKey, binding);
   sealedFor.set(`${nodeId}:${sealingKey}`, sealedSecret);
   const staticData: IDataObject = { subscriptions: { [URL]: { id: 'sub-1', sealedSecret } } };
-  const body = Buffer.from(JSON.stringify(vendor.events['call.ended'].sample));
+  // Converc's replay window is on by default: the event is as fresh as a real one.
+  const body = Buffer.from(JSON.stringify(freshSample(vendor, 'call.ended', { id: `event-${nodes}`, at: new Date() })));
   return webhookContext({
     nodeType: 'converc',
     nodeId,
