@@ -148,6 +148,8 @@ export function matrixCases(): MatrixCase[] {
   };
   cases.push({ name: 'Convo: X-Convo-Event disagrees with the signed body, which wins', vendor: 'convo', request: convoRequest('c-header', 'webhook.test'), status: 200, runs: true, marker: 'c-header', item: { event: 'transcript.ready', convhooks: { event: 'transcript.ready', schemaIssues: [{ path: 'X-Convo-Event', message: expect.stringContaining('the body wins') }] } } });
   cases.push({ name: 'Convo: no X-Convo-Event header', vendor: 'convo', request: convoRequest('c-noheader'), status: 200, runs: true, marker: 'c-noheader' });
+  const convoOld = json({ ...convo.events['transcript.ready'].sample, data: { conversationId: 'c-old', segmentCount: 3 }, timestamp: new Date(Date.now() - 60 * 60_000).toISOString() });
+  cases.push({ name: 'Convo: a correctly signed event an hour old (replayed)', vendor: 'convo', request: (secret) => ({ headers: [jsonType, ['x-convo-signature', sign(convo.signature, convoOld, secret)]], body: convoOld }), status: 401, error: 'stale_event', runs: false });
   cases.push({ name: 'Convo: forged signature', vendor: 'convo', request: (_secret) => convoRequest('c-forged', 'transcript.ready')('forged'), status: 401, error: 'signature_mismatch', runs: false });
   return cases;
 }
