@@ -6,7 +6,7 @@ const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 describe('parseEvent', () => {
   it('types the event by its event type so callers can narrow on it', () => {
     const parsed = parseEvent(VENDORS.konver, json(VENDORS.konver.events['person.created'].sample));
-    if (!parsed.ok || parsed.event.type !== 'person.created') throw new Error('expected person.created');
+    if (!parsed.ok || parsed.event.type !== 'person.created' || !parsed.event.valid) throw new Error('expected a valid person.created');
     // Compiles only because the union narrowed to the person schema.
     expect(parsed.event.payload.data.entity.phones[0]?.phone).toBe('+494915734630219');
   });

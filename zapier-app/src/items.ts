@@ -20,7 +20,7 @@ type ParsedEvent = Extract<ParseResult<VendorDefinition>, { ok: true }>;
  * shadowed by it, so that one is kept as `convhooks.payloadId`.
  */
 export function toItem(vendor: VendorDefinition, parsed: ParsedEvent, verified: boolean): TriggerItem {
-  const { id: payloadId, ...payload } = parsed.event.payload as JsonObject;
+  const { id: payloadId, ...payload } = parsed.body;
   const convhooks: JsonObject = {
     vendor: vendor.id,
     event: parsed.eventType,
