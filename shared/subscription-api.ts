@@ -55,6 +55,11 @@ export interface SubscriptionApi {
   readonly apiKeyLocation: string;
   /** Removal either deletes the subscription or only marks it inactive. */
   readonly removal: 'delete' | 'disable';
+  /**
+   * How `create` asks for every event: in the vendor's own terms, so event types it adds later
+   * arrive too, or by naming today's catalog, so they do not (the UI has to say which).
+   */
+  readonly allEvents: 'vendor-wide' | 'catalog';
   readonly create: (url: string, events: EventSelection) => RequestDescription;
   readonly createdResponse: z.ZodType<CreatedSubscription>;
   readonly list: RequestDescription;

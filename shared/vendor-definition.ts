@@ -67,8 +67,6 @@ export interface VendorDefinition<
   readonly name: string;
   readonly registration: R;
   readonly signature: SignatureScheme;
-  /** Whether the user can ask for every event (the vendor allows it, or we filter locally). */
-  readonly allowsAllEvents: boolean;
   readonly eventType: EventTypeSource;
   /** Envelope field holding when the event happened; a fresh sample event gets a new one. */
   readonly timestampField: string;

@@ -58,6 +58,7 @@ const api: SubscriptionApi = {
   defaultBaseUrl: 'https://api.converc.com',
   apiKeyLocation: 'Settings → Integrations → API Keys',
   removal: 'disable',
+  allEvents: 'vendor-wide',
   create: (url, events) => ({
     method: 'POST',
     path: '/integrations/webhooks',
@@ -90,7 +91,6 @@ export const converc = defineVendor({
     assumption:
       'The doc names neither header nor encoding; X-Converc-Signature with a hex HMAC-SHA256 is assumed (base64 also accepted).',
   },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['type'] },
   timestampField: 'createdAt',
   dedupe: { idField: 'id', note: 'Every Converc event carries an event id.' },

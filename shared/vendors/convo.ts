@@ -161,6 +161,7 @@ const api: SubscriptionApi = {
   defaultBaseUrl: 'https://www.itsconvo.com',
   apiKeyLocation: 'Settings → API keys (Professional and Enterprise tiers)',
   removal: 'delete',
+  allEvents: 'catalog',
   create: (url, selection) => ({
     method: 'POST',
     path: '/api/v1/webhooks',
@@ -181,7 +182,6 @@ export const convo = defineVendor({
   name: 'Convo',
   registration: { kind: 'api', api },
   signature: { header: 'X-Convo-Signature', encoding: 'hex' },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['event'], header: 'X-Convo-Event' },
   timestampField: 'timestamp',
   dedupe: { note: 'No event id: a digest of the raw body.' },

@@ -41,7 +41,6 @@ export const kolvera = defineVendor({
   name: 'Kolvera',
   registration: { kind: 'manual', settingsPath: 'Settings → Webhooks' },
   signature: { header: 'X-Kolvera-Signature', encoding: 'hex' },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['event', 'type', 'eventType'] },
   timestampField: 'timestamp',
   dedupe: {

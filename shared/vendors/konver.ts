@@ -123,7 +123,6 @@ export const konver = defineVendor({
     encoding: 'hex',
     assumption: 'The doc does not state the digest encoding; hex and base64 are both accepted.',
   },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['eventType'] },
   timestampField: 'timestamp',
   dedupe: { idField: 'id', note: 'Every Konver event carries a unique event id.' },

@@ -52,7 +52,6 @@ export const konvox = defineVendor({
     assumption:
       'The doc describes no signature; X-Konvox-Signature with a hex HMAC-SHA256 of the raw body is assumed. Set the header your Konvox account shows.',
   },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['event'] },
   timestampField: 'timestamp',
   dedupe: { note: 'No event id: a digest of the raw body, identical across retries of one delivery.' },
