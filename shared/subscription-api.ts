@@ -65,12 +65,9 @@ export interface SubscriptionApi {
   readonly list: RequestDescription;
   readonly listResponse: z.ZodType<RemoteSubscription[]>;
   readonly remove: (id: string) => RequestDescription;
-  readonly test: (id: string) => RequestDescription;
   /** Recent events of one type, where the vendor offers such a poll. */
   readonly recentEvents?: (eventType: string, limit: number) => RequestDescription;
   readonly recentEventsResponse?: z.ZodType<unknown[]>;
-  /** Which assumptions fill gaps in the vendor's API doc. */
-  readonly assumptions?: string;
 }
 
 export interface HttpRequest {

@@ -27,7 +27,6 @@ export interface EventTypeSource {
 export interface DedupePolicy {
   /** Body field holding the vendor's own event id; without one, a SHA-256 of the raw body. */
   readonly idField?: string;
-  readonly note: string;
 }
 
 export type Backoff =
@@ -41,7 +40,6 @@ export interface DeliveryPolicy {
   readonly backoff: Backoff;
   /** How long the vendor waits for an answer before it counts the attempt as failed. */
   readonly timeoutMs: number;
-  readonly note: string;
 }
 
 /** Vendors without an API: the user pastes our URL into the vendor's settings. */

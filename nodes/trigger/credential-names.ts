@@ -5,8 +5,8 @@ export function credentialName(vendor: VendorDefinition): string {
   return vendor.registration.kind === 'api' ? `${vendor.id}Api` : `${vendor.id}WebhookApi`;
 }
 
+/** What the node reads of an API credential; n8n adds the key itself, through the credential's `authenticate`. */
 export interface ApiCredentials {
-  readonly apiKey: string;
   readonly baseUrl: string;
 }
 

@@ -71,7 +71,6 @@ const api: SubscriptionApi = {
   list: { method: 'GET', path: '/integrations/webhooks' },
   listResponse: z.looseObject({ webhooks: z.array(webhook) }).transform((answer) => answer.webhooks.map(toRemote)),
   remove: (id) => ({ method: 'DELETE', path: `/integrations/webhooks/${encodeURIComponent(id)}` }),
-  test: (id) => ({ method: 'POST', path: '/integrations/webhooks/test', body: { webhookId: id } }),
   recentEvents: (eventType, limit) => ({
     method: 'GET',
     path: '/webhooks/events',
@@ -93,12 +92,13 @@ export const converc = defineVendor({
   },
   eventType: { bodyFields: ['type'] },
   timestampField: 'createdAt',
-  dedupe: { idField: 'id', note: 'Every Converc event carries an event id.' },
+  // Every Converc event carries an event id.
+  dedupe: { idField: 'id' },
+  // The doc states no retries or timeout.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-    note: 'The doc states no retries or timeout.',
   },
   events,
 });

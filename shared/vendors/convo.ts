@@ -173,8 +173,6 @@ const api: SubscriptionApi = {
   list: { method: 'GET', path: '/api/v1/webhooks' },
   listResponse: z.looseObject({ data: z.array(webhook) }).transform(({ data }) => data.map(toRemote)),
   remove: (id) => ({ method: 'DELETE', path: `/api/v1/webhooks/${encodeURIComponent(id)}` }),
-  test: (id) => ({ method: 'POST', path: `/api/v1/webhooks/${encodeURIComponent(id)}/test` }),
-  assumptions: 'List, delete and test paths and answer shapes beyond data.secret are not in the doc.',
 };
 
 export const convo = defineVendor({
@@ -184,12 +182,13 @@ export const convo = defineVendor({
   signature: { header: 'X-Convo-Signature', encoding: 'hex' },
   eventType: { bodyFields: ['event'], header: 'X-Convo-Event' },
   timestampField: 'timestamp',
-  dedupe: { note: 'No event id: a digest of the raw body.' },
+  // No event id: a digest of the raw body.
+  dedupe: {},
+  // Fire-and-forget: one attempt with a 10-second timeout, never retried.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-    note: 'Fire-and-forget: one attempt with a 10-second timeout, never retried.',
   },
   events,
 });

@@ -125,12 +125,13 @@ export const konver = defineVendor({
   },
   eventType: { bodyFields: ['eventType'] },
   timestampField: 'timestamp',
-  dedupe: { idField: 'id', note: 'Every Konver event carries a unique event id.' },
+  // Every Konver event carries a unique event id.
+  dedupe: { idField: 'id' },
+  // The doc states no retries or timeout; it keeps a delivery history (status, request, response) in its UI.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-    note: 'The doc states no retries or timeout; it keeps a delivery history (status, request, response) in its UI.',
   },
   events: {
     'call_list.created': konverEvent(
