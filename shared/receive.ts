@@ -23,7 +23,8 @@ export type Receipt<V extends VendorDefinition> =
 
 /**
  * One delivery from raw request to typed event: size, then signature, then body. The size
- * check comes first so an oversized forgery costs no hashing; nothing is parsed unverified.
+ * check comes first so an oversized forgery costs no hashing; nothing is parsed before its
+ * signature passed, unless the user visibly chose not to verify (`verified` is then false).
  */
 export function receive<V extends VendorDefinition>(
   vendor: V,
