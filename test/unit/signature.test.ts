@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { decodeSignature, sign, verify, type SignatureScheme } from '../../shared/signature';
+import { VERIFY_FAILURES } from '../support/failures';
 import { referenceHmacSha256 } from '../support/reference-hmac';
 
 const scheme: SignatureScheme = { header: 'X-Test-Signature', encoding: 'hex' };
@@ -130,6 +131,10 @@ describe('verify', () => {
             const given = typeof value === 'string' ? decodeSignature(value) : undefined;
             expect(given).toBeDefined();
             expect(given?.equals(referenceHmacSha256(Buffer.from(secrets[outcome.secretIndex] ?? ''), bytes))).toBe(true);
+          } else {
+            expect(VERIFY_FAILURES).toContain(outcome.reason);
+            // Without a usable secret nothing else is looked at.
+            if (secrets.every((candidate) => candidate === '')) expect(outcome.reason).toBe('no_secret');
           }
         },
       ),
