@@ -1,4 +1,4 @@
-import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
 import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
 import { KolveraTrigger } from '../../../nodes/KolveraTrigger/KolveraTrigger.node';
@@ -23,7 +23,7 @@ interface Delivery {
   body?: Buffer;
   headers?: Record<string, string | string[]>;
   events?: string[];
-  options?: IDataObject;
+  options?: INodeParameters;
   credential?: IDataObject;
   staticData?: IDataObject;
   rawBodyLazily?: boolean;
