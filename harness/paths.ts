@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..');
-/** Everything the harness installs or writes lives here, ignored by git. */
+/** The pinned n8n and the data of the n8n processes the harness starts, ignored by git (the queue services keep theirs in the system's temporary folder). */
 export const STATE_DIR = join(ROOT, '.n8n');
 export const RUNTIME_DIR = join(STATE_DIR, 'runtime');
 export const RUNTIME_SOURCE = join(ROOT, 'n8n-runtime');

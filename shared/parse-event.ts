@@ -4,18 +4,21 @@ import { singleHeader, type HeaderMap } from './headers';
 import { FORBIDDEN_KEYS, isJsonObject, jsonKind, type JsonObject, type JsonValue } from './json';
 import type { EventName, VendorDefinition } from './vendor-definition';
 
-/** A payload that names one of the vendor's documented events. */
+/**
+ * A payload that names one of the vendor's documented events. Only a body that matched the
+ * event's schema is typed by it; one that drifted is the JSON object as it arrived, so a
+ * consumer must check `valid` before it relies on a documented field.
+ */
 export type KnownEvent<V extends VendorDefinition> = {
-  [K in EventName<V>]: {
-    readonly type: K;
-    /** Typed by the event's schema; when `issues` is not empty it is the body as it arrived. */
-    readonly payload: z.output<V['events'][K]['schema']>;
-  };
+  [K in EventName<V>]:
+    | { readonly type: K; readonly valid: true; readonly payload: z.output<V['events'][K]['schema']> }
+    | { readonly type: K; readonly valid: false; readonly payload: JsonObject };
 }[EventName<V>];
 
-/** A payload whose event type the vendor's doc does not list (or that names none). */
+/** A payload whose event type the vendor's doc does not list (or that names none): no schema vouches for it. */
 export interface UnknownEvent {
   readonly type: 'unknown';
+  readonly valid: false;
   readonly rawType: string | null;
   readonly payload: JsonObject;
 }
@@ -45,11 +48,17 @@ export type ParseResult<V extends VendorDefinition> =
   | {
       readonly ok: true;
       readonly event: VendorEvent<V>;
+      /** The JSON object as it arrived (less any prototype keys), for hosts that pass every payload on untyped. */
+      readonly body: JsonObject;
       /** The type the delivery names, known or not; null when it names none. */
       readonly eventType: string | null;
       /** Equal for repeated deliveries of one event, different for different events. */
       readonly dedupeKey: string;
-      /** Where the body drifted from the documented schema; the event is kept all the same. */
+      /**
+       * Where the delivery drifted: from the documented schema (then `event.valid` is false),
+       * and also a removed prototype key or a header that disagrees with the body, which a
+       * valid event can have too. The event is kept all the same.
+       */
       readonly issues: readonly SchemaIssue[];
     }
   | { readonly ok: false; readonly error: ParseErrorCode; readonly message: string };
@@ -195,14 +204,16 @@ export function parseEvent<V extends VendorDefinition>(
   const dedupeKey = dedupeKeyOf(vendor, body, rawType, raw);
   const definition = rawType !== null && Object.hasOwn(vendor.events, rawType) ? vendor.events[rawType] : undefined;
   if (definition === undefined) {
-    const event: UnknownEvent = { type: 'unknown', rawType, payload: body };
-    return { ok: true, event, eventType: rawType, dedupeKey, issues };
+    const event: UnknownEvent = { type: 'unknown', valid: false, rawType, payload: body };
+    return { ok: true, event, body, eventType: rawType, dedupeKey, issues };
   }
   const checked = definition.schema.safeParse(body);
   if (!checked.success) {
     for (const issue of checked.error.issues) issues.push({ path: formatPath(issue.path), message: issue.message });
   }
-  // The body itself, not zod's copy: unknown fields stay and no payload is rebuilt.
-  const event = { type: rawType, payload: body } as KnownEvent<V>;
-  return { ok: true, event, eventType: rawType, dedupeKey, issues };
+  // The body itself, not zod's copy: unknown fields stay and no payload is rebuilt. The cast
+  // is sound because the schemas are loose objects without transforms or defaults, so a body
+  // they accept is already their output.
+  const event = { type: rawType, valid: checked.success, payload: body } as KnownEvent<V>;
+  return { ok: true, event, body, eventType: rawType, dedupeKey, issues };
 }

@@ -28,7 +28,8 @@ export type Receipt<V extends VendorDefinition> =
 /**
  * One delivery from raw request to typed event: size, then signature, then body, then its signed
  * timestamp. The size check comes first so an oversized forgery costs no hashing; nothing is
- * parsed unverified; the timestamp is read only once the signature vouches for it.
+ * parsed before its signature passed, unless the user visibly chose not to verify (`verified`
+ * is then false); the timestamp is read only once the signature vouches for it.
  */
 export function receive<V extends VendorDefinition>(
   vendor: V,

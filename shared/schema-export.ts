@@ -1,5 +1,5 @@
 import { z } from 'zod/v4';
-import type { EventDefinition, VendorDefinition } from './vendor-definition';
+import type { EventDefinition } from './vendor-definition';
 
 export type JsonSchema = z.core.JSONSchema.BaseSchema;
 
@@ -12,8 +12,6 @@ export interface FieldDescription {
   /** Words for people: "Data Entity Phones Phone". */
   readonly label: string;
   readonly type: FieldType;
-  readonly nullable: boolean;
-  readonly required: boolean;
 }
 
 export function eventJsonSchema(event: EventDefinition): JsonSchema {
@@ -32,47 +30,39 @@ function words(key: string): string {
 
 const FIELD_TYPES: ReadonlySet<string> = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
 
-function typeOf(schema: JsonSchema): { type: FieldType; nullable: boolean; schema: JsonSchema } {
+function typeOf(schema: JsonSchema): { type: FieldType; schema: JsonSchema } {
   const variants = (schema.anyOf ?? schema.oneOf ?? [schema]) as JsonSchema[];
   const nonNull = variants.filter((variant) => variant.type !== 'null');
   const nullable = nonNull.length < variants.length;
   const main = nonNull.length === 1 ? nonNull[0] : undefined;
-  if (main === undefined) return { type: nullable ? 'null' : 'any', nullable, schema };
+  if (main === undefined) return { type: nullable ? 'null' : 'any', schema };
   const declared = typeof main.type === 'string' ? main.type : undefined;
   const type = declared !== undefined && FIELD_TYPES.has(declared) ? (declared as FieldType) : 'any';
-  return { type, nullable, schema: main };
+  return { type, schema: main };
 }
 
-function collect(schema: JsonSchema, prefix: string, required: boolean, out: FieldDescription[]): void {
-  const { type, nullable, schema: inner } = typeOf(schema);
+function collect(schema: JsonSchema, prefix: string, out: FieldDescription[]): void {
+  const { type, schema: inner } = typeOf(schema);
   const properties = inner.properties ?? {};
   const keys = Object.keys(properties);
   if (type === 'object' && keys.length > 0) {
-    const requiredKeys = new Set(inner.required ?? []);
     for (const key of keys) {
       const child = properties[key];
-      if (typeof child === 'object') collect(child, prefix === '' ? key : `${prefix}.${key}`, requiredKeys.has(key), out);
+      if (typeof child === 'object') collect(child, prefix === '' ? key : `${prefix}.${key}`, out);
     }
     return;
   }
   if (prefix === '') return;
-  out.push({ key: prefix, label: words(prefix), type, nullable, required });
+  out.push({ key: prefix, label: words(prefix), type });
   if (type === 'array' && typeof inner.items === 'object' && !Array.isArray(inner.items)) {
     const items = inner.items as JsonSchema;
-    if (typeOf(items).type === 'object') collect(items, `${prefix}[]`, true, out);
+    if (typeOf(items).type === 'object') collect(items, `${prefix}[]`, out);
   }
 }
 
 /** Every field of an event, flattened, in schema order: the hosts' output field lists. */
 export function eventFields(event: EventDefinition): FieldDescription[] {
   const fields: FieldDescription[] = [];
-  collect(eventJsonSchema(event), '', true, fields);
+  collect(eventJsonSchema(event), '', fields);
   return fields;
-}
-
-/** JSON Schema and fields of every event of a vendor, keyed by event name. */
-export function vendorSchemas(vendor: VendorDefinition): Record<string, { schema: JsonSchema; fields: FieldDescription[] }> {
-  return Object.fromEntries(
-    Object.entries(vendor.events).map(([name, event]) => [name, { schema: eventJsonSchema(event), fields: eventFields(event) }]),
-  );
 }

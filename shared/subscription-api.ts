@@ -55,17 +55,19 @@ export interface SubscriptionApi {
   readonly apiKeyLocation: string;
   /** Removal either deletes the subscription or only marks it inactive. */
   readonly removal: 'delete' | 'disable';
+  /**
+   * How `create` asks for every event: in the vendor's own terms, so event types it adds later
+   * arrive too, or by naming today's catalog, so they do not (the UI has to say which).
+   */
+  readonly allEvents: 'vendor-wide' | 'catalog';
   readonly create: (url: string, events: EventSelection) => RequestDescription;
   readonly createdResponse: z.ZodType<CreatedSubscription>;
   readonly list: RequestDescription;
   readonly listResponse: z.ZodType<RemoteSubscription[]>;
   readonly remove: (id: string) => RequestDescription;
-  readonly test: (id: string) => RequestDescription;
   /** Recent events of one type, where the vendor offers such a poll. */
   readonly recentEvents?: (eventType: string, limit: number) => RequestDescription;
   readonly recentEventsResponse?: z.ZodType<unknown[]>;
-  /** Which assumptions fill gaps in the vendor's API doc. */
-  readonly assumptions?: string;
 }
 
 export interface HttpRequest {

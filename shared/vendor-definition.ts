@@ -27,7 +27,6 @@ export interface EventTypeSource {
 export interface DedupePolicy {
   /** Body field holding the vendor's own event id; without one, a SHA-256 of the raw body. */
   readonly idField?: string;
-  readonly note: string;
 }
 
 export type Backoff =
@@ -41,7 +40,6 @@ export interface DeliveryPolicy {
   readonly backoff: Backoff;
   /** How long the vendor waits for an answer before it counts the attempt as failed. */
   readonly timeoutMs: number;
-  readonly note: string;
 }
 
 /**
@@ -79,8 +77,6 @@ export interface VendorDefinition<
   readonly name: string;
   readonly registration: R;
   readonly signature: SignatureScheme;
-  /** Whether the user can ask for every event (the vendor allows it, or we filter locally). */
-  readonly allowsAllEvents: boolean;
   readonly eventType: EventTypeSource;
   /** Envelope field holding when the event happened; a fresh sample event gets a new one. */
   readonly timestampField: string;

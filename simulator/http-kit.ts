@@ -8,8 +8,6 @@ export interface Reply {
 
 /** A request as the simulator's handlers see it: path parameters, query and parsed JSON body. */
 export interface Incoming {
-  readonly method: string;
-  readonly path: string;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: IncomingMessage['headers'];

@@ -31,7 +31,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
       if (match === undefined) return error(404, `No route for ${url.pathname}.`);
       if (match === 'method_not_allowed') return error(405, `${request.method} is not allowed on ${url.pathname}.`);
       const body = await readBody(request);
-      return match.route.handler({ method: request.method ?? 'GET', path: url.pathname, params: match.params, query: url.searchParams, headers: request.headers, body });
+      return match.route.handler({ params: match.params, query: url.searchParams, headers: request.headers, body });
     };
     handle()
       .catch((failure: unknown) => (failure instanceof BadRequest ? error(400, failure.message) : error(500, String(failure))))

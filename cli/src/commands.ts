@@ -115,7 +115,7 @@ const parseCommand: Command = {
   summary: 'Parse a body into the typed event',
   help: `Usage: convhooks parse <vendor> [--file F] [--event-header NAME]
 
-Prints the typed event as JSON: its type, dedupe key, schema issues and payload.
+Prints the event as JSON: its type, whether it matched its schema (valid), dedupe key, schema issues and payload.
 --event-header gives the event type a vendor sends in a header (Convo's X-Convo-Event).
 Exit 2 when the body is not a JSON object (with the reason).`,
   async run(args) {
@@ -128,7 +128,8 @@ Exit 2 when the body is not a JSON object (with the reason).`,
       out(JSON.stringify({ error: parsed.error, message: parsed.message }, null, 2));
       return EXIT.badBody;
     }
-    out(JSON.stringify({ type: parsed.event.type, eventType: parsed.eventType, dedupeKey: parsed.dedupeKey, issues: parsed.issues, payload: parsed.event.payload }, null, 2));
+    const { event, eventType, dedupeKey, issues, body } = parsed;
+    out(JSON.stringify({ type: event.type, valid: event.valid, eventType, dedupeKey, issues, payload: body }, null, 2));
     return EXIT.ok;
   },
 };

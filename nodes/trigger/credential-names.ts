@@ -5,7 +5,9 @@ export function credentialName(vendor: VendorDefinition): string {
   return vendor.registration.kind === 'api' ? `${vendor.id}Api` : `${vendor.id}WebhookApi`;
 }
 
+/** What the node reads of an API credential; n8n adds the key itself, through the credential's `authenticate`. */
 export interface ApiCredentials {
+  /** Sent by the credential's own `authenticate`; the node reads it only to seal subscription secrets. */
   readonly apiKey: string;
   readonly baseUrl: string;
 }

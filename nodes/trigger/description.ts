@@ -14,10 +14,16 @@ function setupNotice(vendor: VendorDefinition): INodeProperties[] {
   ];
 }
 
+/** Every event reaches the node unfiltered except where the vendor is subscribed to today's catalog by name. */
+function allEventsDescription(vendor: VendorDefinition): string {
+  if (vendor.registration.kind === 'api' && vendor.registration.api.allEvents === 'catalog') {
+    const count = Object.keys(vendor.events).length;
+    return `The ${count} events ${vendor.name} documents today: ${vendor.name} is subscribed to each by name, so an event type it adds later is not sent`;
+  }
+  return `Every event ${vendor.name} sends, including ones added later`;
+}
+
 function eventPicker(vendor: VendorDefinition): INodeProperties {
-  const everything = vendor.allowsAllEvents
-    ? [{ name: 'All Events', value: ALL_EVENTS, description: `Every event ${vendor.name} sends, including ones added later` }]
-    : [];
   return {
     displayName: 'Events',
     name: 'events',
@@ -26,7 +32,7 @@ function eventPicker(vendor: VendorDefinition): INodeProperties {
     default: [],
     description: `The ${vendor.name} events that start the workflow`,
     options: [
-      ...everything,
+      { name: 'All Events', value: ALL_EVENTS, description: allEventsDescription(vendor) },
       ...Object.entries(vendor.events).map(([event, definition]) => ({
         name: `${definition.title} (${event})`,
         value: event,

@@ -88,7 +88,7 @@ export function deliveryHandler(vendor: VendorDefinition) {
       schemaIssues: receipt.issues.map((issue) => ({ ...issue })),
     };
     if (options.includeHeaders) metadata.headers = { ...request.headers } as IDataObject;
-    const json: IDataObject = { ...(receipt.event.payload as IDataObject), convhooks: metadata };
+    const json: IDataObject = { ...receipt.body, convhooks: metadata };
     return { workflowData: [this.helpers.returnJsonArray([json])], webhookResponse: { received: true } };
   };
 }

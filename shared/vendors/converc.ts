@@ -58,6 +58,7 @@ const api: SubscriptionApi = {
   defaultBaseUrl: 'https://api.converc.com',
   apiKeyLocation: 'Settings → Integrations → API Keys',
   removal: 'disable',
+  allEvents: 'vendor-wide',
   create: (url, events) => ({
     method: 'POST',
     path: '/integrations/webhooks',
@@ -70,7 +71,6 @@ const api: SubscriptionApi = {
   list: { method: 'GET', path: '/integrations/webhooks' },
   listResponse: z.looseObject({ webhooks: z.array(webhook) }).transform((answer) => answer.webhooks.map(toRemote)),
   remove: (id) => ({ method: 'DELETE', path: `/integrations/webhooks/${encodeURIComponent(id)}` }),
-  test: (id) => ({ method: 'POST', path: '/integrations/webhooks/test', body: { webhookId: id } }),
   recentEvents: (eventType, limit) => ({
     method: 'GET',
     path: '/webhooks/events',
@@ -90,15 +90,15 @@ export const converc = defineVendor({
     assumption:
       'The doc names neither header nor encoding; X-Converc-Signature with a hex HMAC-SHA256 is assumed (base64 also accepted).',
   },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['type'] },
   timestampField: 'createdAt',
-  dedupe: { idField: 'id', note: 'Every Converc event carries an event id.' },
+  // Every Converc event carries an event id.
+  dedupe: { idField: 'id' },
+  // The doc states no retries or timeout.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-    note: 'The doc states no retries or timeout.',
   },
   replay: {
     defaultWindowMinutes: 5,

@@ -161,6 +161,7 @@ const api: SubscriptionApi = {
   defaultBaseUrl: 'https://www.itsconvo.com',
   apiKeyLocation: 'Settings → API keys (Professional and Enterprise tiers)',
   removal: 'delete',
+  allEvents: 'catalog',
   create: (url, selection) => ({
     method: 'POST',
     path: '/api/v1/webhooks',
@@ -172,8 +173,6 @@ const api: SubscriptionApi = {
   list: { method: 'GET', path: '/api/v1/webhooks' },
   listResponse: z.looseObject({ data: z.array(webhook) }).transform(({ data }) => data.map(toRemote)),
   remove: (id) => ({ method: 'DELETE', path: `/api/v1/webhooks/${encodeURIComponent(id)}` }),
-  test: (id) => ({ method: 'POST', path: `/api/v1/webhooks/${encodeURIComponent(id)}/test` }),
-  assumptions: 'List, delete and test paths and answer shapes beyond data.secret are not in the doc.',
 };
 
 export const convo = defineVendor({
@@ -181,15 +180,15 @@ export const convo = defineVendor({
   name: 'Convo',
   registration: { kind: 'api', api },
   signature: { header: 'X-Convo-Signature', encoding: 'hex' },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['event'], header: 'X-Convo-Event' },
   timestampField: 'timestamp',
-  dedupe: { note: 'No event id: a digest of the raw body.' },
+  // No event id: a digest of the raw body.
+  dedupe: {},
+  // Fire-and-forget: one attempt with a 10-second timeout, never retried.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-    note: 'Fire-and-forget: one attempt with a 10-second timeout, never retried.',
   },
   replay: {
     defaultWindowMinutes: 5,

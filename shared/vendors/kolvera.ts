@@ -41,18 +41,15 @@ export const kolvera = defineVendor({
   name: 'Kolvera',
   registration: { kind: 'manual', settingsPath: 'Settings → Webhooks' },
   signature: { header: 'X-Kolvera-Signature', encoding: 'hex' },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['event', 'type', 'eventType'] },
   timestampField: 'timestamp',
-  dedupe: {
-    idField: 'id',
-    note: 'The doc shows no event id; an `id` is used when present, otherwise a digest of the raw body.',
-  },
+  // The doc shows no event id; an `id` is used when present, otherwise a digest of the raw body.
+  dedupe: { idField: 'id' },
+  // The doc asks for a 2xx answer and states no retries or timeout.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-    note: 'The doc asks for a 2xx answer and states no retries or timeout.',
   },
   replay: {
     defaultWindowMinutes: 0,

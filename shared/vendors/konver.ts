@@ -123,15 +123,15 @@ export const konver = defineVendor({
     encoding: 'hex',
     assumption: 'The doc does not state the digest encoding; hex and base64 are both accepted.',
   },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['eventType'] },
   timestampField: 'timestamp',
-  dedupe: { idField: 'id', note: 'Every Konver event carries a unique event id.' },
+  // Every Konver event carries a unique event id.
+  dedupe: { idField: 'id' },
+  // The doc states no retries or timeout; it keeps a delivery history (status, request, response) in its UI.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-    note: 'The doc states no retries or timeout; it keeps a delivery history (status, request, response) in its UI.',
   },
   replay: {
     defaultWindowMinutes: 0,

@@ -52,15 +52,15 @@ export const konvox = defineVendor({
     assumption:
       'The doc describes no signature; X-Konvox-Signature with a hex HMAC-SHA256 of the raw body is assumed. Set the header your Konvox account shows.',
   },
-  allowsAllEvents: true,
   eventType: { bodyFields: ['event'] },
   timestampField: 'timestamp',
-  dedupe: { note: 'No event id: a digest of the raw body, identical across retries of one delivery.' },
+  // No event id: a digest of the raw body, identical across retries of one delivery.
+  dedupe: {},
+  // Non-2xx answers and timeouts are retried up to 3 times with exponential backoff; retries can deliver an event twice.
   delivery: {
     maxAttempts: 4,
     backoff: { kind: 'exponential', initialDelayMs: 30_000, factor: 2 },
     timeoutMs: 10_000,
-    note: 'Non-2xx answers and timeouts are retried up to 3 times with exponential backoff; retries can deliver an event twice.',
   },
   replay: {
     defaultWindowMinutes: 0,

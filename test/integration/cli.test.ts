@@ -7,7 +7,8 @@ import { receive, sign, VENDORS } from '../../shared';
 import { call } from '../support/http';
 import { startReceiver } from '../support/receiver';
 
-const BIN = join(__dirname, '..', '..', 'node_modules', '.bin', 'convhooks');
+// This checkout's CLI, not whichever one node_modules/.bin links to (a worktree shares another's node_modules).
+const BIN = join(__dirname, '..', '..', 'cli', 'bin', 'convhooks.js');
 
 function run(args: string[], input?: string) {
   const result = spawnSync(BIN, args, { input, encoding: 'utf8', timeout: 20_000 });
@@ -83,8 +84,9 @@ describe('convhooks CLI', () => {
     const sample = JSON.stringify(VENDORS.konvox.events['enrollment.unsubscribed'].sample);
     const parsed = run(['parse', 'konvox'], sample);
     expect(parsed.code).toBe(0);
-    expect(JSON.parse(parsed.stdout)).toMatchObject({ type: 'enrollment.unsubscribed', dedupeKey: expect.stringMatching(/^konvox:sha256:/), issues: [], payload: { data: { reason: 'opt_out_keyword' } } });
+    expect(JSON.parse(parsed.stdout)).toMatchObject({ type: 'enrollment.unsubscribed', valid: true, dedupeKey: expect.stringMatching(/^konvox:sha256:/), issues: [], payload: { data: { reason: 'opt_out_keyword' } } });
     const drifted = run(['parse', 'konvox'], '{"event":"enrollment.unsubscribed","data":{}}');
+    expect(JSON.parse(drifted.stdout)).toMatchObject({ type: 'enrollment.unsubscribed', valid: false });
     expect(JSON.parse(drifted.stdout).issues.map((issue: { path: string }) => issue.path)).toContain('data.reason');
     expect(run(['parse', 'konvox'], '[1,2]')).toMatchObject({ code: 2, stdout: expect.stringContaining('"not_an_object"') });
     expect(run(['parse', 'konvox'], '{oops')).toMatchObject({ code: 2, stdout: expect.stringContaining('"invalid_json"') });

@@ -1,87 +1,72 @@
 /**
- * n8n's function contexts, faked the way n8n's own node tests fake them: plain objects with
- * the methods a node calls. HTTP requests are real (fetch), so lifecycle tests talk to the
- * simulator exactly as n8n's request helper would.
+ * A vendor's trigger in n8n's own contexts (test/support/n8n-runtime.ts): the node and its
+ * credential class as n8n loads them, the mode n8n passes for a test run or a production run,
+ * and HTTP through n8n's client with the credential's own `authenticate`.
  */
-import type { IDataObject, IHookFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
+import { ConvercApi } from '../../credentials/ConvercApi.credentials';
+import { ConvoApi } from '../../credentials/ConvoApi.credentials';
+import { KolveraWebhookApi } from '../../credentials/KolveraWebhookApi.credentials';
+import { KonverWebhookApi } from '../../credentials/KonverWebhookApi.credentials';
+import { KonvoxWebhookApi } from '../../credentials/KonvoxWebhookApi.credentials';
+import { ConvercTrigger } from '../../nodes/ConvercTrigger/ConvercTrigger.node';
+import { ConvoTrigger } from '../../nodes/ConvoTrigger/ConvoTrigger.node';
+import { KolveraTrigger } from '../../nodes/KolveraTrigger/KolveraTrigger.node';
+import { KonverTrigger } from '../../nodes/KonverTrigger/KonverTrigger.node';
+import { KonvoxTrigger } from '../../nodes/KonvoxTrigger/KonvoxTrigger.node';
+import type { VendorId } from '../../shared';
+import { N8N_BASE_URL, n8nHookContext, n8nWebhookContext, type CredentialSetup } from './n8n-runtime';
+
+/** Each vendor's node and credential, as the package registers them with n8n. */
+export const PACKAGE: Record<VendorId, { node: INodeType; credential: ICredentialType }> = {
+  konver: { node: new KonverTrigger(), credential: new KonverWebhookApi() },
+  converc: { node: new ConvercTrigger(), credential: new ConvercApi() },
+  kolvera: { node: new KolveraTrigger(), credential: new KolveraWebhookApi() },
+  konvox: { node: new KonvoxTrigger(), credential: new KonvoxWebhookApi() },
+  convo: { node: new ConvoTrigger(), credential: new ConvoApi() },
+};
+
+/** The trigger's webhook id in every context here, so n8n computes these two URLs for it. */
+const WEBHOOK_ID = '7f3c';
+export const PRODUCTION_URL = `${N8N_BASE_URL}/webhook/${WEBHOOK_ID}/webhook`;
+export const TEST_URL = `${N8N_BASE_URL}/webhook-test/${WEBHOOK_ID}/webhook`;
 
 export interface ContextSetup {
-  nodeType: string;
+  nodeType: VendorId;
   /** The credential's id as the node refers to it; a fresh one per context unless given. */
   credentialId?: string;
   /** The node's id: n8n's identity of one trigger across requests; a fresh one per context unless given. */
   nodeId?: string;
-  parameters: Record<string, unknown>;
-  credentials: Record<string, Record<string, unknown>>;
+  parameters: INodeParameters;
+  /** The saved data of each credential the node has, by credential type name. */
+  credentials: Record<string, ICredentialDataDecryptedObject>;
   staticData?: IDataObject;
-  webhookUrl?: string;
 }
-
-const node: INode = { id: 'node-1', name: 'Trigger', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} };
 
 let contexts = 0;
 
-function base(setup: ContextSetup) {
-  const staticData = setup.staticData ?? {};
-  const logs: string[] = [];
-  const reads = { count: 0 };
+function common(setup: ContextSetup) {
   contexts += 1;
-  const credentialId = setup.credentialId ?? `credential-${contexts}`;
-  const credentials = Object.fromEntries(Object.keys(setup.credentials).map((name) => [name, { id: credentialId, name }]));
+  const { node, credential } = PACKAGE[setup.nodeType];
+  const credentials: CredentialSetup[] = Object.entries(setup.credentials).map(([name, data]) => {
+    if (name !== credential.name) throw new Error(`${setup.nodeType}'s node takes the ${credential.name} credential, not ${name}.`);
+    return { type: credential, id: setup.credentialId ?? `credential-${contexts}`, data };
+  });
   return {
-    staticData,
-    logs,
-    reads,
-    context: {
-      getNode: () => ({ ...node, id: setup.nodeId ?? `node-${contexts}`, type: setup.nodeType, credentials }),
-      getWorkflow: () => ({ id: 'workflow-1', name: 'Test workflow', active: true }),
-      getWorkflowStaticData: () => staticData,
-      getNodeParameter: (name: string, fallback?: unknown) => (name in setup.parameters ? setup.parameters[name] : fallback),
-      getCredentials: async (name: string) => {
-        reads.count += 1;
-        const found = setup.credentials[name];
-        if (!found) throw new Error(`Node does not have credentials "${name}"`);
-        return found;
-      },
-      getMode: () => 'trigger',
-      getActivationMode: () => 'activate',
-      logger: {
-        info: (message: string) => logs.push(`info: ${message}`),
-        warn: (message: string) => logs.push(`warn: ${message}`),
-        error: (message: string) => logs.push(`error: ${message}`),
-        debug: () => undefined,
-      },
-    },
+    nodeType: node,
+    nodeId: setup.nodeId ?? `node-${contexts}`,
+    webhookId: WEBHOOK_ID,
+    parameters: setup.parameters,
+    credentials,
+    staticData: setup.staticData ?? {},
   };
 }
 
-export interface HttpCall {
-  method: string;
-  url: string;
-}
-
-/** IHookFunctions for webhookMethods: bearer auth from the credential, as the credential's `authenticate` says. */
-export function hookContext(setup: ContextSetup & { webhookUrl: string }) {
-  const { context, staticData, logs } = base(setup);
-  const calls: HttpCall[] = [];
-  const hook = {
-    ...context,
-    getNodeWebhookUrl: () => setup.webhookUrl,
-    helpers: {
-      async httpRequestWithAuthentication(name: string, options: { method: string; url: string; body?: unknown }) {
-        const credential = setup.credentials[name] ?? {};
-        calls.push({ method: options.method, url: options.url });
-        const response = await fetch(options.url, {
-          method: options.method,
-          headers: { authorization: `Bearer ${String(credential.apiKey)}`, ...(options.body ? { 'content-type': 'application/json' } : {}) },
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        });
-        const text = await response.text();
-        return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: text ? JSON.parse(text) : undefined };
-      },
-    },
-  };
-  return { context: hook as unknown as IHookFunctions, staticData, calls, logs };
+/** The context of `checkExists`, `create` and `delete`: a published workflow (`trigger`) unless the editor listens for a test event (`manual`). */
+export function hookContext(setup: ContextSetup & { mode?: 'trigger' | 'manual' }) {
+  const shared = common(setup);
+  const { context, sent, logs } = n8nHookContext({ ...shared, mode: setup.mode ?? 'trigger' });
+  return { context, staticData: shared.staticData, calls: sent, logs };
 }
 
 export interface FakeResponse {
@@ -89,9 +74,14 @@ export interface FakeResponse {
   body?: unknown;
 }
 
-/** IWebhookFunctions for `webhook()`: the request n8n received, byte for byte, and a response to write. */
-export function webhookContext(setup: ContextSetup & { body: Buffer; headers: Record<string, string | string[]>; rawBodyLazily?: boolean }) {
-  const { context, staticData, logs, reads } = base(setup);
+/**
+ * The context of `webhook()`: a delivery to the production URL (`webhook`) unless to the test
+ * URL (`manual`); the request n8n received, byte for byte, and a response to write.
+ */
+export function webhookContext(
+  setup: ContextSetup & { body: Buffer; headers: Record<string, string | string[]>; rawBodyLazily?: boolean; mode?: 'webhook' | 'manual' },
+) {
+  const shared = common(setup);
   const response: FakeResponse = {};
   const request: { rawBody?: Buffer; headers: typeof setup.headers; readRawBody?: () => Promise<void> } = { headers: setup.headers };
   if (setup.rawBodyLazily) {
@@ -109,12 +99,6 @@ export function webhookContext(setup: ContextSetup & { body: Buffer; headers: Re
       return res;
     },
   };
-  const webhook = {
-    ...context,
-    getRequestObject: () => request,
-    getResponseObject: () => res,
-    getHeaderData: () => setup.headers,
-    helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
-  };
-  return { context: webhook as unknown as IWebhookFunctions, staticData, response, logs, credentialReads: reads };
+  const { context, credentialReads, logs } = n8nWebhookContext({ ...shared, mode: setup.mode ?? 'webhook', request, response: res });
+  return { context, staticData: shared.staticData, response, credentialReads, logs };
 }

@@ -3,7 +3,9 @@
  * sets FUZZ_RUNS=10000.
  */
 import fc from 'fast-check';
-import { deliveryHeaders, parseEvent, receive, sign, verify, VENDORS, type VendorDefinition } from '../../shared';
+import { decodeSignature, deliveryHeaders, headerValues, parseEvent, receive, sign, verify, VENDORS, type VendorDefinition } from '../../shared';
+import { PARSE_ERRORS, VERIFY_FAILURES } from '../support/failures';
+import { referenceHmacSha256 } from '../support/reference-hmac';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const vendors = Object.values(VENDORS) as VendorDefinition[];
@@ -12,14 +14,37 @@ const headerMap = fc.dictionary(fc.string({ maxLength: 30 }), fc.oneof(fc.string
 const bytes = fc.oneof(fc.uint8Array({ maxLength: 2048 }), fc.json().map((text) => Buffer.from(text)), fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value) ?? 'null')));
 
 describe(`core fuzzing (${RUNS} cases per property)`, () => {
-  it('verify never throws, and accepts only real signatures', () => {
+  it('verify never throws, accepts only real signatures, and refuses everything else with a stated reason', () => {
+    const seen = { accepted: 0, refused: 0 };
     fc.assert(
-      fc.property(anyVendor, bytes, headerMap, fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 }), (vendor, body, headers, secrets) => {
-        const outcome = verify(vendor.signature, body, headers, secrets);
-        if (outcome.ok) expect(headers[vendor.signature.header.toLowerCase()]).toBeDefined();
-      }),
+      fc.property(
+        anyVendor,
+        bytes,
+        headerMap,
+        fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 }),
+        // Half the cases carry a real signature by one of the secrets, so acceptance is exercised too.
+        fc.option(fc.string({ minLength: 1, maxLength: 40 }), { freq: 2 }),
+        (vendor, body, randomHeaders, otherSecrets, signer) => {
+          const secrets = signer === null ? otherSecrets : [...otherSecrets, signer];
+          const headers = signer === null ? randomHeaders : { ...randomHeaders, [vendor.signature.header]: sign(vendor.signature, body, signer) };
+          const outcome = verify(vendor.signature, body, headers, secrets);
+          if (outcome.ok) {
+            seen.accepted += 1;
+            const values = headerValues(headers, vendor.signature.header);
+            expect(values).toHaveLength(1);
+            const given = decodeSignature(values[0] ?? '');
+            expect(given?.equals(referenceHmacSha256(Buffer.from(secrets[outcome.secretIndex] ?? ''), body))).toBe(true);
+          } else {
+            seen.refused += 1;
+            expect(VERIFY_FAILURES).toContain(outcome.reason);
+            expect(outcome.message).toContain(outcome.reason === 'no_secret' ? 'secret' : vendor.signature.header);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
+    expect(seen.accepted).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
   });
 
   it('parseEvent never throws and never drops a JSON object', () => {
@@ -34,6 +59,8 @@ describe(`core fuzzing (${RUNS} cases per property)`, () => {
           isObject = false;
         }
         expect(parsed.ok).toBe(isObject);
+        if (parsed.ok) expect(parsed.event.payload).toBe(parsed.body);
+        else expect(PARSE_ERRORS).toContain(parsed.error);
       }),
       { numRuns: RUNS },
     );

@@ -97,8 +97,8 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
     const delivery = await deliveredTo(vendorId, eventName);
     const [hooked] = await run(trigger.perform, { authData: { secret: SECRET }, rawRequest: zapierRawRequest(delivery) });
     const listed = await run(trigger.performList, { authData: { secret: SECRET } });
-    const { convhooks, ...documented } = trigger.sample;
-    expect(listed).toEqual([{ ...documented, convhooks: { ...(convhooks as object), verified: false } }]);
+    expect(listed).toEqual([trigger.sample]);
+    expect(listed[0]).toMatchObject({ convhooks: { verified: false } });
     expect(keyPaths(listed[0]).sort()).toEqual(keyPaths(hooked).sort());
   });
 

@@ -18,7 +18,8 @@ export function vendorHeaders(zapierHeaders: Readonly<Record<string, string>>): 
 }
 
 /**
- * Turns one delivery into at most one item. Nothing unverified is parsed; whatever is refused
+ * Turns one delivery into at most one item. Nothing is parsed before its signature passed,
+ * unless the connection visibly turned verification off; whatever is refused
  * (a bad or missing signature, a body that is not an event, another event) yields no item and
  * says why in the Zap's log, since Zapier answers the vendor before `perform` runs.
  */

@@ -23,7 +23,7 @@ function operationFor(vendor: VendorDefinition, eventName: string, event: EventD
     perform: hookPerform(vendor, eventName),
     performList: listPerform(vendor, eventName),
     ...(registration.kind === 'api' ? subscriptionLifecycle(vendor, registration.api, eventName) : {}),
-    sample: sampleItem(vendor, event),
+    sample: sampleItem(vendor, eventName, event),
     outputFields: outputFields(event),
   };
 }

@@ -20,7 +20,7 @@ type ParsedEvent = Extract<ParseResult<VendorDefinition>, { ok: true }>;
  * shadowed by it, so that one is kept as `convhooks.payloadId`.
  */
 export function toItem(vendor: VendorDefinition, parsed: ParsedEvent, verified: boolean): TriggerItem {
-  const { id: payloadId, ...payload } = parsed.event.payload as JsonObject;
+  const { id: payloadId, ...payload } = parsed.body;
   const convhooks: JsonObject = {
     vendor: vendor.id,
     event: parsed.eventType,
@@ -42,11 +42,15 @@ export function listedItems(vendor: VendorDefinition, eventName: string, payload
   });
 }
 
-/** The trigger's `sample`: its documented example, shaped exactly as `perform` shapes a verified delivery. */
-export function sampleItem(vendor: VendorDefinition, event: EventDefinition): TriggerItem {
-  const parsed = parseEvent(vendor, asBytes(event.sample));
-  if (!parsed.ok) throw new Error(`${vendor.name}'s documented sample cannot be parsed: ${parsed.message}`);
-  return toItem(vendor, parsed, true);
+/**
+ * The trigger's `sample`: its documented example, shaped as `perform` shapes a delivery. No
+ * signature vouched for it, so it says `verified: false`; a Zap mapped on it shows the field
+ * as it is, never a check that did not happen.
+ */
+export function sampleItem(vendor: VendorDefinition, eventName: string, event: EventDefinition): TriggerItem {
+  const [item] = listedItems(vendor, eventName, [event.sample]);
+  if (item === undefined) throw new Error(`${vendor.name}'s documented ${eventName} sample does not parse as that event.`);
+  return item;
 }
 
 /** Zapier spells nested keys `a__b` and line items `list[]field`; the core spells them `a.b` and `list[].field`. */

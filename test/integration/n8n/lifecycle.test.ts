@@ -4,7 +4,7 @@ import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { call } from '../../support/http';
 import { openSecret, sealSecret } from '../../../nodes/trigger/sealed-secret';
-import { hookContext } from '../../support/n8n-context';
+import { hookContext, PRODUCTION_URL, TEST_URL } from '../../support/n8n-context';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -13,8 +13,6 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(() => call('POST', `${sim.url}/_control/reset`));
 
-const PRODUCTION_URL = 'http://127.0.0.1:5678/webhook/7f3c/webhook';
-const TEST_URL = 'http://127.0.0.1:5678/webhook-test/7f3c/webhook';
 /** n8n's id of the trigger node: the same across activations, as in a saved workflow. */
 const NODE_ID = 'trigger-node';
 const WORKFLOW_ID = 'workflow-1';
@@ -28,11 +26,12 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
   const methods = (node as INodeType).webhookMethods!.default!;
   let staticData: IDataObject;
 
-  function context(options: { url?: string; events?: readonly string[]; apiKey?: string } = {}) {
+  /** A published workflow's context, or with `mode: 'manual'` the editor's while it listens for a test event. */
+  function context(options: { mode?: 'trigger' | 'manual'; events?: readonly string[]; apiKey?: string } = {}) {
     return hookContext({
       nodeType: vendor,
-      webhookUrl: options.url ?? PRODUCTION_URL,
-      parameters: { events: options.events ?? events, options: {} },
+      mode: options.mode,
+      parameters: { events: [...(options.events ?? events)], options: {} },
       credentials: { [`${vendor}Api`]: { apiKey: options.apiKey ?? simulatorApiKey(vendor), baseUrl: sim.baseUrl(vendor) } },
       staticData,
       nodeId: NODE_ID,
@@ -154,10 +153,10 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
 
   it('keeps test and production subscriptions apart, and removes only the test one when the test ends', async () => {
     await activate();
-    await activate(context({ url: TEST_URL }));
+    await activate(context({ mode: 'manual' }));
     expect(await live()).toHaveLength(1);
     expect(await live(TEST_URL)).toHaveLength(1);
-    await run('delete', context({ url: TEST_URL }));
+    await run('delete', context({ mode: 'manual' }));
     expect(await live(TEST_URL)).toEqual([]);
     expect(await live()).toHaveLength(1);
     expect(await run('checkExists', context())).toBe(true);
@@ -242,8 +241,7 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
   it('says so when the vendor cannot be reached', async () => {
     const ctx = hookContext({
       nodeType: vendor,
-      webhookUrl: PRODUCTION_URL,
-      parameters: { events, options: {} },
+      parameters: { events: [...events], options: {} },
       credentials: { [`${vendor}Api`]: { apiKey: 'k', baseUrl: 'http://127.0.0.1:9/none' } },
     });
     await expect(methods.create!.call(ctx.context)).rejects.toMatchObject({ message: expect.stringMatching(/Could not reach/) });

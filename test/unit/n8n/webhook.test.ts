@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IDataObject, INodeProperties, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
 import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
 import { KolveraTrigger } from '../../../nodes/KolveraTrigger/KolveraTrigger.node';
@@ -27,7 +27,7 @@ interface Delivery {
   body?: Buffer;
   headers?: Record<string, string | string[]>;
   events?: string[];
-  options?: IDataObject;
+  options?: INodeParameters;
   credential?: IDataObject;
   staticData?: IDataObject;
   rawBodyLazily?: boolean;

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+
+const root = join(__dirname, '..', '..');
+
+/** The README's example of the core, the one a reader copies first. */
+function coreExample(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = /## The core\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('README.md has no ts example under "## The core"');
+  return block;
+}
+
+/** What the example leaves to the reader: the request's bytes and headers, the secrets, an answer. */
+const givens = `
+declare const rawBody: Buffer;
+declare const headers: Record<string, string>;
+declare const current: string;
+declare const previous: string;
+declare function respond(status: number, message: string): void;
+`;
+
+describe('the README', () => {
+  it('shows a use of the core that compiles against its types', () => {
+    const file = join(root, 'test', 'readme-example.ts');
+    const source = `${coreExample()}${givens}export {};\n`;
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ['node'],
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      baseUrl: root,
+      // The README imports the published package; here that is the core in this checkout.
+      paths: { 'n8n-nodes-convhooks/dist/shared': ['shared/index.ts'] },
+    };
+    const host = ts.createCompilerHost(options);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (name) => (name === file ? source : readFile(name));
+    const program = ts.createProgram([file], options, host);
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(problems).toEqual([]);
+  });
+});
