@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processTable } from './processes';
 import { startServer } from './queue-services';
 import { waitFor } from './wait';
 
@@ -51,15 +52,7 @@ ${routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${servers}
 
 /** How many processes `parent` has: nginx's master and its workers. */
 function childrenOf(parent: number): number {
-  const parentOf = (pid: string) => {
-    try {
-      // The command name in parentheses may hold spaces; the parent's pid is the second field after it.
-      return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-    } catch {
-      return -1; // Gone between listing and reading.
-    }
-  };
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && parentOf(entry) === parent).length;
+  return [...processTable().values()].filter((of) => of === parent).length;
 }
 
 /** Debian's nginx in front of n8n's webhook processors, on loopback. */

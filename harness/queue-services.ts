@@ -1,9 +1,9 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { spawnOwned } from './children';
+import { portAnswers } from './processes';
 import { runCommand } from './run-command';
 import { pause } from './wait';
 
@@ -30,16 +30,6 @@ function postgresBin(name: string): string {
 function asDatabaseUser(command: string, args: string[]): [string, string[]] {
   if (userInfo().uid !== 0) return [command, args];
   return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--clear-groups', '--', command, ...args]];
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 async function waitForPort(name: string, port: number, child: ChildProcess, logFile: string): Promise<void> {

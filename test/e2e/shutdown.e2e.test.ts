@@ -4,9 +4,9 @@
  * ports must be free, and the same command must work again right after.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import { ROOT } from '../../harness/paths';
+import { portAnswers, processTable } from '../../harness/processes';
 
 jest.setTimeout(900_000);
 
@@ -34,18 +34,9 @@ async function outputUntil(job: Job, line: string, timeoutMs: number): Promise<v
   }
 }
 
-function parentOf(pid: string): number | undefined {
-  try {
-    // The command name in parentheses may hold spaces; the parent's pid is the second field after it.
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Every process below `root`, whatever group it moved to: the servers run in groups of their own. */
 function descendantsOf(root: number): number[] {
-  const parents = new Map(readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map((pid) => [Number(pid), parentOf(pid)]));
+  const parents = processTable();
   const found = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -78,19 +69,9 @@ const describeProcess = (pid: number) => {
   }
 };
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
 /** Runs the job until `ready`, presses Ctrl-C, and checks that nothing it started is left. */
 async function startThenCtrlC(command: string, args: string[], ready: string, ports: number[]): Promise<Job> {
-  expect(await Promise.all(ports.map(answers))).toEqual(ports.map(() => false));
+  expect(await Promise.all(ports.map(portAnswers))).toEqual(ports.map(() => false));
   const running = job(command, args);
   await outputUntil(running, ready, 420_000);
   const started = descendantsOf(running.pid);
@@ -102,7 +83,7 @@ async function startThenCtrlC(command: string, args: string[], ready: string, po
   expect([0, 130, 'SIGINT'].includes(ended ?? '')).toBe(true);
   // A killed server is gone a moment after the job's leader, not before it: allow that moment, no more.
   const left = async () => {
-    const answering = await Promise.all(ports.map(answers));
+    const answering = await Promise.all(ports.map(portAnswers));
     return { processes: started.filter(alive).map(describeProcess), ports: ports.filter((_, index) => answering[index]) };
   };
   const deadline = Date.now() + 10_000;
