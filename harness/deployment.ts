@@ -48,9 +48,13 @@ export async function createVendorCredential(stack: N8nStack, vendor: VendorDefi
   return (await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data)).id;
 }
 
-/** The workflow's static data as n8n has saved it. */
-async function savedStaticData(stack: N8nStack, workflowId: string): Promise<string> {
-  return JSON.stringify((await stack.api.call<{ staticData?: unknown }>('GET', `/workflows/${workflowId}`)).staticData ?? null);
+/**
+ * Resolves once n8n has saved a new subscription's secret in the workflow's static data: until
+ * then that subscription's deliveries cannot be verified (they are answered 401 no_secret).
+ */
+export async function secretSaved(stack: N8nStack, workflowId: string, subscriptionId: string): Promise<void> {
+  const saved = async () => JSON.stringify((await stack.api.call<{ staticData?: unknown }>('GET', `/workflows/${workflowId}`)).staticData ?? null);
+  await waitFor(`n8n to save the secret of subscription ${subscriptionId}`, saved, (staticData) => staticData.includes(subscriptionId));
 }
 
 /** Wraps a created workflow; for a vendor without an API, enters its URL in the vendor's settings. */
@@ -83,8 +87,7 @@ export async function deploymentOf(
       await stack.api.publish(workflow.id);
       if (isApi) {
         const [live] = await waitFor(`${vendor.name} to hold a subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length > 0);
-        // Until n8n has saved the subscription's secret, its deliveries cannot be verified (answered 401 no_secret).
-        await waitFor(`n8n to save the secret of ${vendor.name} subscription ${live!.id}`, () => savedStaticData(stack, workflow.id), (saved) => saved.includes(live!.id));
+        await secretSaved(stack, workflow.id, live!.id);
       } else await waitFor(`n8n to register ${workflow.productionUrl}`, () => answersAt(workflow.productionUrl), (status) => status !== 404);
     },
     async unpublish() {

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
-import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
+import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, secretSaved, triggerItem, type Deployment } from '../../harness/deployment';
 import type { EditableWorkflow } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import type { Routing } from '../../harness/balancer';
@@ -174,9 +174,10 @@ describe('republishing a live Converc trigger under traffic', () => {
       await stack.api.publishEdited(deployment.id, withEvents(events));
       const live = await waitFor('the new subscription', () => liveAt(stack, 'converc', deployment.productionUrl), (hooks) => hooks.length === 1 && hooks[0]!.events.length === events.length);
       expect(live[0]!.events).toEqual(expect.arrayContaining(events));
-      // n8n saves the new subscription's secret when activation ends: give it that moment.
-      const probe = await waitFor('a verified delivery', () => fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id }), (fired) => fired.attempts[0]?.status === 200, 5000);
-      expect(probe.attempts[0]!.responseBody).toBe('{"received":true}');
+      // n8n saves the new subscription's secret when activation ends; from then on every delivery verifies.
+      await secretSaved(stack, deployment.id, live[0]!.id);
+      const probe = await fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id });
+      expect(probe.attempts.map((attempt) => [attempt.status, attempt.responseBody])).toEqual([[200, '{"received":true}']]);
     }
     figures['4 changes of events under 4 senders: answers'] = answers;
   });
