@@ -40,6 +40,11 @@ describe('dedupe per n8n mode', () => {
     expect(started(await deliver('webhook', 'modes-1'))).toBe(true);
   });
 
+  it('a production delivery does not mark the test one as seen, though the test run starts from its saved static data', async () => {
+    expect(started(await deliver('webhook', 'modes-3'))).toBe(true);
+    expect(started(await deliver('manual', 'modes-3'))).toBe(true);
+  });
+
   it('each mode still drops its own repeats', async () => {
     await deliver('manual', 'modes-2');
     await deliver('webhook', 'modes-2');
