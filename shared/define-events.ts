@@ -23,6 +23,7 @@ export interface Envelope<Shape extends EnvelopeShape, Config extends EnvelopeCo
   readonly sample: (name: string) => Shared;
 }
 
+// Only top-level fields, bare or optional, are filled: that is where every envelope names its event and holds its data.
 type Filled<S, Name extends string, Data> = S extends EventNameSlot
   ? z.ZodLiteral<Name>
   : S extends z.ZodOptional<EventNameSlot>
@@ -43,12 +44,7 @@ type OwnSample<Sample, Shared> = {
 };
 
 /** One event as a vendor file writes it: its name is the key it stands under. */
-export interface EventSpec<Data extends z.ZodType, Sample> {
-  /** Short title for pickers and trigger labels, e.g. "Call ended". */
-  readonly title: string;
-  /** When it fires, in the doc's words where it has them. */
-  readonly description: string;
-  readonly category: string;
+export interface EventSpec<Data extends z.ZodType, Sample> extends Pick<EventDefinition, 'title' | 'description' | 'category'> {
   /** The event's own `data`, which the envelope wraps. */
   readonly data: Data;
   /** The doc's own example where it gives one, otherwise built from its field table: what the envelope's sample leaves out. */
