@@ -5,6 +5,7 @@ export * from './schema-export';
 export * from './signature';
 export * from './subscription-api';
 export * from './vendor-definition';
+export * from './define-events';
 export * from './vendors';
 export * from './receive';
 export * from './replay';

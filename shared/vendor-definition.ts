@@ -93,9 +93,4 @@ export function defineVendor<const E extends Record<string, EventDefinition>, R 
   return vendor;
 }
 
-/** Ties a sample to its schema at compile time. */
-export function defineEvent<S extends z.ZodType>(event: EventDefinition<S>): EventDefinition<S> {
-  return event;
-}
-
 export type EventName<V extends VendorDefinition> = Extract<keyof V['events'], string>;

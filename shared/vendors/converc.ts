@@ -7,38 +7,54 @@
  * scheme its siblings document, and the user can override the header.
  */
 import { z } from 'zod/v4';
-import { defineEvent, defineVendor } from '../vendor-definition';
+import { defineEvents } from '../define-events';
+import { defineVendor } from '../vendor-definition';
 import { normalizeEvents, type RemoteSubscription, type SubscriptionApi } from '../subscription-api';
 
 /** The doc gives no per-event fields, so every event shares the envelope and its samples differ only in type. */
-function convercEvent<const T extends string>(type: T, title: string, description: string, category: string) {
-  return defineEvent({
-    title,
-    description,
-    category,
-    schema: z.looseObject({
-      id: z.string(),
-      type: z.literal(type),
-      createdAt: z.string(),
-      organizationId: z.string(),
-      data: z.looseObject({}),
-    }),
-    sample: {
+const openData = z.looseObject({});
+
+const events = defineEvents(
+  {
+    schema: (type, data) => z.looseObject({ id: z.string(), type, createdAt: z.string(), organizationId: z.string(), data }),
+    sample: (type) => ({
       id: `evt_${type.replace(/\W/g, '_')}_0001`,
       type,
       createdAt: '2024-01-01T00:00:00Z',
       organizationId: 'org-uuid',
-      data: {},
+    }),
+  },
+  {
+    'call.ended': {
+      title: 'Call ended',
+      description: 'A call ended.',
+      category: 'Calls',
+      data: openData,
+      sample: { data: {} },
     },
-  });
-}
-
-const events = {
-  'call.ended': convercEvent('call.ended', 'Call ended', 'A call ended.', 'Calls'),
-  'call.recording_ready': convercEvent('call.recording_ready', 'Call recording ready', 'The recording of a call is ready.', 'Calls'),
-  'call.transcript_ready': convercEvent('call.transcript_ready', 'Call transcript ready', 'The transcript of a call is ready.', 'Calls'),
-  'webhook.test': convercEvent('webhook.test', 'Test event', 'A test event sent with the API’s test call.', 'Webhooks'),
-};
+    'call.recording_ready': {
+      title: 'Call recording ready',
+      description: 'The recording of a call is ready.',
+      category: 'Calls',
+      data: openData,
+      sample: { data: {} },
+    },
+    'call.transcript_ready': {
+      title: 'Call transcript ready',
+      description: 'The transcript of a call is ready.',
+      category: 'Calls',
+      data: openData,
+      sample: { data: {} },
+    },
+    'webhook.test': {
+      title: 'Test event',
+      description: 'A test event sent with the API’s test call.',
+      category: 'Webhooks',
+      data: openData,
+      sample: { data: {} },
+    },
+  },
+);
 
 const webhook = z.looseObject({
   id: z.string(),

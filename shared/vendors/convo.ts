@@ -11,134 +11,99 @@
  * whether a create without events means all events, so "all" is sent as the full list.
  */
 import { z } from 'zod/v4';
-import { defineEvent, defineVendor } from '../vendor-definition';
+import { defineEvents } from '../define-events';
+import { defineVendor } from '../vendor-definition';
 import { normalizeEvents, type RemoteSubscription, type SubscriptionApi } from '../subscription-api';
-
-function envelope<const T extends string, D extends z.ZodType>(event: T, data: D) {
-  return z.looseObject({ event: z.literal(event), data, timestamp: z.string() });
-}
 
 const TIMESTAMP = '2026-03-19T14:30:00.000Z';
 const CONVERSATION_ID = 'sess_a1b2c3';
 const conversationId = z.string();
 
-const events = {
-  'conversation.created': defineEvent({
-    title: 'Conversation created',
-    description: 'A conversation was created.',
-    category: 'Conversation',
-    schema: envelope('conversation.created', z.looseObject({ conversationId })),
-    sample: { event: 'conversation.created', data: { conversationId: CONVERSATION_ID }, timestamp: TIMESTAMP },
-  }),
-  'conversation.updated': defineEvent({
-    title: 'Conversation updated',
-    description: 'A conversation was updated.',
-    category: 'Conversation',
-    schema: envelope('conversation.updated', z.looseObject({ conversationId, title: z.string() })),
-    sample: {
-      event: 'conversation.updated',
-      data: { conversationId: CONVERSATION_ID, title: 'Q1 Planning Review' },
-      timestamp: TIMESTAMP,
+const events = defineEvents(
+  {
+    schema: (event, data) => z.looseObject({ event, data, timestamp: z.string() }),
+    sample: (event) => ({ event, timestamp: TIMESTAMP }),
+  },
+  {
+    'conversation.created': {
+      title: 'Conversation created',
+      description: 'A conversation was created.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId }),
+      sample: { data: { conversationId: CONVERSATION_ID } },
     },
-  }),
-  'conversation.keypoints.ready': defineEvent({
-    title: 'Key points ready',
-    description: 'The key points of a conversation are ready.',
-    category: 'Conversation',
-    schema: envelope('conversation.keypoints.ready', z.looseObject({ conversationId, title: z.string() })),
-    sample: {
-      event: 'conversation.keypoints.ready',
-      data: { conversationId: CONVERSATION_ID, title: 'Q1 Planning Review' },
-      timestamp: TIMESTAMP,
+    'conversation.updated': {
+      title: 'Conversation updated',
+      description: 'A conversation was updated.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId, title: z.string() }),
+      sample: { data: { conversationId: CONVERSATION_ID, title: 'Q1 Planning Review' } },
     },
-  }),
-  'conversation.summary.ready': defineEvent({
-    title: 'Summary ready',
-    description: 'The summary of a conversation is ready.',
-    category: 'Conversation',
-    schema: envelope(
-      'conversation.summary.ready',
-      z.looseObject({ conversationId, title: z.string(), sectionCount: z.number().int() }),
-    ),
-    sample: {
-      event: 'conversation.summary.ready',
-      data: { conversationId: CONVERSATION_ID, title: 'Q1 Planning Review', sectionCount: 4 },
-      timestamp: TIMESTAMP,
+    'conversation.keypoints.ready': {
+      title: 'Key points ready',
+      description: 'The key points of a conversation are ready.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId, title: z.string() }),
+      sample: { data: { conversationId: CONVERSATION_ID, title: 'Q1 Planning Review' } },
     },
-  }),
-  'conversation.action_items.ready': defineEvent({
-    title: 'Action items ready',
-    description: 'The action items of a conversation are ready.',
-    category: 'Conversation',
-    schema: envelope(
-      'conversation.action_items.ready',
-      z.looseObject({ conversationId, actionItemCount: z.number().int() }),
-    ),
-    sample: {
-      event: 'conversation.action_items.ready',
-      data: { conversationId: CONVERSATION_ID, actionItemCount: 3 },
-      timestamp: TIMESTAMP,
+    'conversation.summary.ready': {
+      title: 'Summary ready',
+      description: 'The summary of a conversation is ready.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId, title: z.string(), sectionCount: z.number().int() }),
+      sample: { data: { conversationId: CONVERSATION_ID, title: 'Q1 Planning Review', sectionCount: 4 } },
     },
-  }),
-  'conversation.feedback.ready': defineEvent({
-    title: 'Feedback ready',
-    description: 'The feedback on a conversation is ready.',
-    category: 'Conversation',
-    schema: envelope('conversation.feedback.ready', z.looseObject({ conversationId, overallScore: z.number() })),
-    sample: {
-      event: 'conversation.feedback.ready',
-      data: { conversationId: CONVERSATION_ID, overallScore: 8.5 },
-      timestamp: TIMESTAMP,
+    'conversation.action_items.ready': {
+      title: 'Action items ready',
+      description: 'The action items of a conversation are ready.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId, actionItemCount: z.number().int() }),
+      sample: { data: { conversationId: CONVERSATION_ID, actionItemCount: 3 } },
     },
-  }),
-  'conversation.shared': defineEvent({
-    title: 'Conversation shared',
-    description: 'A conversation was shared.',
-    category: 'Conversation',
-    schema: envelope('conversation.shared', z.looseObject({ conversationId, shareUrl: z.string() })),
-    sample: {
-      event: 'conversation.shared',
-      data: { conversationId: CONVERSATION_ID, shareUrl: 'https://www.itsconvo.com/share/sess_a1b2c3' },
-      timestamp: TIMESTAMP,
+    'conversation.feedback.ready': {
+      title: 'Feedback ready',
+      description: 'The feedback on a conversation is ready.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId, overallScore: z.number() }),
+      sample: { data: { conversationId: CONVERSATION_ID, overallScore: 8.5 } },
     },
-  }),
-  'conversation.deleted': defineEvent({
-    title: 'Conversation deleted',
-    description: 'A conversation was deleted.',
-    category: 'Conversation',
-    schema: envelope('conversation.deleted', z.looseObject({ conversationId })),
-    sample: { event: 'conversation.deleted', data: { conversationId: CONVERSATION_ID }, timestamp: TIMESTAMP },
-  }),
-  'transcript.ready': defineEvent({
-    title: 'Transcript ready',
-    description: 'The transcript of a conversation is ready.',
-    category: 'Transcript',
-    schema: envelope('transcript.ready', z.looseObject({ conversationId, segmentCount: z.number().int() })),
-    sample: {
-      event: 'transcript.ready',
-      data: { conversationId: CONVERSATION_ID, segmentCount: 128 },
-      timestamp: TIMESTAMP,
+    'conversation.shared': {
+      title: 'Conversation shared',
+      description: 'A conversation was shared.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId, shareUrl: z.string() }),
+      sample: { data: { conversationId: CONVERSATION_ID, shareUrl: 'https://www.itsconvo.com/share/sess_a1b2c3' } },
     },
-  }),
-  'transcript.failed': defineEvent({
-    title: 'Transcript failed',
-    description: 'The transcript of a conversation could not be made.',
-    category: 'Transcript',
-    schema: envelope('transcript.failed', z.looseObject({ conversationId, error: z.string() })),
-    sample: {
-      event: 'transcript.failed',
-      data: { conversationId: CONVERSATION_ID, error: 'Audio could not be decoded' },
-      timestamp: TIMESTAMP,
+    'conversation.deleted': {
+      title: 'Conversation deleted',
+      description: 'A conversation was deleted.',
+      category: 'Conversation',
+      data: z.looseObject({ conversationId }),
+      sample: { data: { conversationId: CONVERSATION_ID } },
     },
-  }),
-  'webhook.test': defineEvent({
-    title: 'Test event',
-    description: 'A test event sent from the webhook settings or the API.',
-    category: 'Webhook',
-    schema: envelope('webhook.test', z.looseObject({ message: z.string() })),
-    sample: { event: 'webhook.test', data: { message: 'This is a test webhook from Convo' }, timestamp: TIMESTAMP },
-  }),
-};
+    'transcript.ready': {
+      title: 'Transcript ready',
+      description: 'The transcript of a conversation is ready.',
+      category: 'Transcript',
+      data: z.looseObject({ conversationId, segmentCount: z.number().int() }),
+      sample: { data: { conversationId: CONVERSATION_ID, segmentCount: 128 } },
+    },
+    'transcript.failed': {
+      title: 'Transcript failed',
+      description: 'The transcript of a conversation could not be made.',
+      category: 'Transcript',
+      data: z.looseObject({ conversationId, error: z.string() }),
+      sample: { data: { conversationId: CONVERSATION_ID, error: 'Audio could not be decoded' } },
+    },
+    'webhook.test': {
+      title: 'Test event',
+      description: 'A test event sent from the webhook settings or the API.',
+      category: 'Webhook',
+      data: z.looseObject({ message: z.string() }),
+      sample: { data: { message: 'This is a test webhook from Convo' } },
+    },
+  },
+);
 
 const EVENT_NAMES = Object.keys(events);
 

@@ -9,32 +9,10 @@
  * `data` ids are illustrative, named after the event's subject.
  */
 import { z } from 'zod/v4';
-import { defineEvent, defineVendor } from '../vendor-definition';
-import type { JsonObject } from '../json';
+import { defineEvents } from '../define-events';
+import { defineVendor } from '../vendor-definition';
 
-function kolveraEvent<const T extends string>(
-  event: T,
-  category: string,
-  title: string,
-  description: string,
-  data: JsonObject,
-) {
-  const named = z.literal(event).optional();
-  return defineEvent({
-    title,
-    description,
-    category,
-    schema: z.looseObject({
-      id: z.string().optional(),
-      event: named,
-      type: named,
-      eventType: named,
-      timestamp: z.string().optional(),
-      data: z.looseObject({}),
-    }),
-    sample: { id: `evt_${event.replace(/\W/g, '_')}_01`, event, timestamp: '2026-05-20T14:32:00.000Z', data },
-  });
-}
+const openData = z.looseObject({});
 
 export const kolvera = defineVendor({
   id: 'kolvera',
@@ -55,20 +33,121 @@ export const kolvera = defineVendor({
     defaultWindowMinutes: 0,
     note: 'The doc shows no payload, so the timestamp field is our reading and may be absent (such a delivery would be refused), and it is silent on retries and test events: off by default.',
   },
-  events: {
-    'contact.created': kolveraEvent('contact.created', 'Contact', 'Contact created', 'A new contact is added to your workspace.', { contactId: 'ctc_01' }),
-    'contact.updated': kolveraEvent('contact.updated', 'Contact', 'Contact updated', 'Contact details are changed.', { contactId: 'ctc_01' }),
-    'contact.enriched': kolveraEvent('contact.enriched', 'Contact', 'Contact enriched', 'An email address or phone number is found for this contact.', { contactId: 'ctc_01' }),
-    'contact.phone_found': kolveraEvent('contact.phone_found', 'Enrichment', 'Phone number found', 'A phone number is discovered via enrichment.', { contactId: 'ctc_01' }),
-    'company.created': kolveraEvent('company.created', 'Company', 'Company created', 'A new company record is added.', { companyId: 'cmp_01' }),
-    'company.updated': kolveraEvent('company.updated', 'Company', 'Company updated', 'Company details are changed.', { companyId: 'cmp_01' }),
-    'campaign.activated': kolveraEvent('campaign.activated', 'Campaign', 'Campaign activated', 'A campaign is moved from draft to active.', { campaignId: 'cpg_01' }),
-    'campaign.completed': kolveraEvent('campaign.completed', 'Campaign', 'Campaign completed', 'All enrolled contacts have finished the full sequence.', { campaignId: 'cpg_01' }),
-    'campaign.email.sent': kolveraEvent('campaign.email.sent', 'Campaign', 'Campaign email sent', 'An individual campaign email is delivered.', { campaignId: 'cpg_01', contactId: 'ctc_01' }),
-    'campaign.email.replied': kolveraEvent('campaign.email.replied', 'Campaign', 'Campaign email replied', 'A reply is detected on a campaign email.', { campaignId: 'cpg_01', contactId: 'ctc_01' }),
-    'campaign.email.bounced': kolveraEvent('campaign.email.bounced', 'Campaign', 'Campaign email bounced', 'A campaign email bounces.', { campaignId: 'cpg_01', contactId: 'ctc_01' }),
-    'meeting.booked': kolveraEvent('meeting.booked', 'Meeting', 'Meeting booked', 'A meeting is created in the meetings list.', { meetingId: 'mtg_01' }),
-    'meeting.completed': kolveraEvent('meeting.completed', 'Meeting', 'Meeting completed', 'A meeting is marked as attended.', { meetingId: 'mtg_01' }),
-    'enrichment.completed': kolveraEvent('enrichment.completed', 'Enrichment', 'Enrichment completed', 'A bulk enrichment job finishes processing.', { jobId: 'job_01' }),
-  },
+  events: defineEvents(
+    {
+      schema: (event, data) => {
+        // Whichever spelling a delivery uses, it may only name this event.
+        const named = event.optional();
+        return z.looseObject({
+          id: z.string().optional(),
+          event: named,
+          type: named,
+          eventType: named,
+          timestamp: z.string().optional(),
+          data,
+        });
+      },
+      sample: (event) => ({ id: `evt_${event.replace(/\W/g, '_')}_01`, event, timestamp: '2026-05-20T14:32:00.000Z' }),
+    },
+    {
+      'contact.created': {
+        title: 'Contact created',
+        description: 'A new contact is added to your workspace.',
+        category: 'Contact',
+        data: openData,
+        sample: { data: { contactId: 'ctc_01' } },
+      },
+      'contact.updated': {
+        title: 'Contact updated',
+        description: 'Contact details are changed.',
+        category: 'Contact',
+        data: openData,
+        sample: { data: { contactId: 'ctc_01' } },
+      },
+      'contact.enriched': {
+        title: 'Contact enriched',
+        description: 'An email address or phone number is found for this contact.',
+        category: 'Contact',
+        data: openData,
+        sample: { data: { contactId: 'ctc_01' } },
+      },
+      'contact.phone_found': {
+        title: 'Phone number found',
+        description: 'A phone number is discovered via enrichment.',
+        category: 'Enrichment',
+        data: openData,
+        sample: { data: { contactId: 'ctc_01' } },
+      },
+      'company.created': {
+        title: 'Company created',
+        description: 'A new company record is added.',
+        category: 'Company',
+        data: openData,
+        sample: { data: { companyId: 'cmp_01' } },
+      },
+      'company.updated': {
+        title: 'Company updated',
+        description: 'Company details are changed.',
+        category: 'Company',
+        data: openData,
+        sample: { data: { companyId: 'cmp_01' } },
+      },
+      'campaign.activated': {
+        title: 'Campaign activated',
+        description: 'A campaign is moved from draft to active.',
+        category: 'Campaign',
+        data: openData,
+        sample: { data: { campaignId: 'cpg_01' } },
+      },
+      'campaign.completed': {
+        title: 'Campaign completed',
+        description: 'All enrolled contacts have finished the full sequence.',
+        category: 'Campaign',
+        data: openData,
+        sample: { data: { campaignId: 'cpg_01' } },
+      },
+      'campaign.email.sent': {
+        title: 'Campaign email sent',
+        description: 'An individual campaign email is delivered.',
+        category: 'Campaign',
+        data: openData,
+        sample: { data: { campaignId: 'cpg_01', contactId: 'ctc_01' } },
+      },
+      'campaign.email.replied': {
+        title: 'Campaign email replied',
+        description: 'A reply is detected on a campaign email.',
+        category: 'Campaign',
+        data: openData,
+        sample: { data: { campaignId: 'cpg_01', contactId: 'ctc_01' } },
+      },
+      'campaign.email.bounced': {
+        title: 'Campaign email bounced',
+        description: 'A campaign email bounces.',
+        category: 'Campaign',
+        data: openData,
+        sample: { data: { campaignId: 'cpg_01', contactId: 'ctc_01' } },
+      },
+      'meeting.booked': {
+        title: 'Meeting booked',
+        description: 'A meeting is created in the meetings list.',
+        category: 'Meeting',
+        data: openData,
+        sample: { data: { meetingId: 'mtg_01' } },
+      },
+      'meeting.completed': {
+        title: 'Meeting completed',
+        description: 'A meeting is marked as attended.',
+        category: 'Meeting',
+        data: openData,
+        sample: { data: { meetingId: 'mtg_01' } },
+      },
+      'enrichment.completed': {
+        title: 'Enrichment completed',
+        description: 'A bulk enrichment job finishes processing.',
+        category: 'Enrichment',
+        data: openData,
+        sample: { data: { jobId: 'job_01' } },
+      },
+    },
+  ),
 });

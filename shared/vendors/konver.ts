@@ -6,7 +6,8 @@
  * encoding: we sign hex like Kolvera and Convo, and verification accepts hex or base64.
  */
 import { z } from 'zod/v4';
-import { defineEvent, defineVendor } from '../vendor-definition';
+import { defineEvents } from '../define-events';
+import { defineVendor } from '../vendor-definition';
 
 const phone = z.looseObject({ origin: z.string(), phone: z.string() });
 
@@ -46,25 +47,6 @@ const person = z.looseObject({
   position: z.string().nullable(),
   ...profileFields,
 });
-
-interface About {
-  readonly title: string;
-  readonly description: string;
-  readonly category: string;
-}
-
-/** One Konver event: the shared envelope around its `data`, and the doc's example of it. */
-function konverEvent<const T extends string, D extends z.ZodType>(
-  eventType: T,
-  about: About,
-  data: D,
-  example: { id: string; timestamp: string; data: z.input<D> },
-) {
-  const schema = z.looseObject({ id: z.string(), eventType: z.literal(eventType), timestamp: z.string(), data });
-  // `example.data` is checked against `data` at each call; TypeScript cannot follow that into the generic envelope.
-  const sample = { id: example.id, eventType, timestamp: example.timestamp, data: example.data } as z.input<typeof schema>;
-  return defineEvent({ ...about, schema, sample });
-}
 
 const entityChange = <E extends z.ZodType>(entity: E) => z.looseObject({ id: z.string(), entity });
 
@@ -137,63 +119,78 @@ export const konver = defineVendor({
     defaultWindowMinutes: 0,
     note: 'The doc is silent on retries and on test events, so neither a late retry nor a test sent with an old timestamp can be ruled out: off by default.',
   },
-  events: {
-    'call_list.created': konverEvent(
-      'call_list.created',
-      { title: 'Call list created', description: 'A call list was created.', category: 'Call lists' },
-      entityChange(callList),
-      {
-        id: '019c27fd-ee0a-78eb-ba2b-c8be29a185b1',
-        timestamp: '2026-02-04T09:31:19.704044Z',
-        data: { id: CALL_LIST_ID, entity: { id: CALL_LIST_ID, name: 'Webhook List', createdAt: '2026-02-04T09:31:18.907562Z', isLocked: false } },
+  events: defineEvents(
+    {
+      schema: (eventType, data) => z.looseObject({ id: z.string(), eventType, timestamp: z.string(), data }),
+      // The doc gives every example its own event id and time, so each event's sample carries them.
+      sample: (eventType) => ({ eventType }),
+    },
+    {
+      'call_list.created': {
+        title: 'Call list created',
+        description: 'A call list was created.',
+        category: 'Call lists',
+        data: entityChange(callList),
+        sample: {
+          id: '019c27fd-ee0a-78eb-ba2b-c8be29a185b1',
+          timestamp: '2026-02-04T09:31:19.704044Z',
+          data: { id: CALL_LIST_ID, entity: { id: CALL_LIST_ID, name: 'Webhook List', createdAt: '2026-02-04T09:31:18.907562Z', isLocked: false } },
+        },
       },
-    ),
-    'call_list.updated': konverEvent(
-      'call_list.updated',
-      { title: 'Call list updated', description: 'A call list was changed.', category: 'Call lists' },
-      entityChange(callList),
-      {
-        id: '019c2802-1173-743a-9082-6e39fce200c7',
-        timestamp: '2026-02-04T09:35:50.202643Z',
-        data: { id: CALL_LIST_ID, entity: { id: CALL_LIST_ID, name: 'Webhook', createdAt: '2026-02-04T09:31:18.907562Z', isLocked: false } },
+      'call_list.updated': {
+        title: 'Call list updated',
+        description: 'A call list was changed.',
+        category: 'Call lists',
+        data: entityChange(callList),
+        sample: {
+          id: '019c2802-1173-743a-9082-6e39fce200c7',
+          timestamp: '2026-02-04T09:35:50.202643Z',
+          data: { id: CALL_LIST_ID, entity: { id: CALL_LIST_ID, name: 'Webhook', createdAt: '2026-02-04T09:31:18.907562Z', isLocked: false } },
+        },
       },
-    ),
-    'call_list.deleted': konverEvent(
-      'call_list.deleted',
-      { title: 'Call list deleted', description: 'A call list was deleted; the entity is null.', category: 'Call lists' },
-      entityChange(z.null()),
-      { id: '019c2802-e57b-7d62-b3da-74219b9e07b4', timestamp: '2026-02-04T09:36:44.500112Z', data: { id: CALL_LIST_ID, entity: null } },
-    ),
-    'call_list_entry.changed': konverEvent(
-      'call_list_entry.changed',
-      { title: 'Call list entry changed', description: 'An entry of a call list changed; the data names the list.', category: 'Call list entries' },
-      z.looseObject({ listId: z.string() }),
-      { id: '019c284d-5898-761e-a7b5-f84bd19a35d0', timestamp: '2026-02-04T10:58:04.550029Z', data: { listId: '00000000-0000-0000-0000-000000000000' } },
-    ),
-    // The doc's created and updated examples share one event id; the samples keep it.
-    'company.created': konverEvent(
-      'company.created',
-      { title: 'Company created', description: 'A company was created.', category: 'Companies' },
-      entityChange(company),
-      COMPANY_EXAMPLE,
-    ),
-    'company.updated': konverEvent(
-      'company.updated',
-      { title: 'Company updated', description: 'A company was changed.', category: 'Companies' },
-      entityChange(company),
-      COMPANY_EXAMPLE,
-    ),
-    'person.created': konverEvent(
-      'person.created',
-      { title: 'Person created', description: 'A person was created.', category: 'People' },
-      entityChange(person),
-      PERSON_EXAMPLE,
-    ),
-    'person.updated': konverEvent(
-      'person.updated',
-      { title: 'Person updated', description: 'A person was changed.', category: 'People' },
-      entityChange(person),
-      PERSON_EXAMPLE,
-    ),
-  },
+      'call_list.deleted': {
+        title: 'Call list deleted',
+        description: 'A call list was deleted; the entity is null.',
+        category: 'Call lists',
+        data: entityChange(z.null()),
+        sample: { id: '019c2802-e57b-7d62-b3da-74219b9e07b4', timestamp: '2026-02-04T09:36:44.500112Z', data: { id: CALL_LIST_ID, entity: null } },
+      },
+      'call_list_entry.changed': {
+        title: 'Call list entry changed',
+        description: 'An entry of a call list changed; the data names the list.',
+        category: 'Call list entries',
+        data: z.looseObject({ listId: z.string() }),
+        sample: { id: '019c284d-5898-761e-a7b5-f84bd19a35d0', timestamp: '2026-02-04T10:58:04.550029Z', data: { listId: '00000000-0000-0000-0000-000000000000' } },
+      },
+      // The doc's created and updated examples share one event id; the samples keep it.
+      'company.created': {
+        title: 'Company created',
+        description: 'A company was created.',
+        category: 'Companies',
+        data: entityChange(company),
+        sample: COMPANY_EXAMPLE,
+      },
+      'company.updated': {
+        title: 'Company updated',
+        description: 'A company was changed.',
+        category: 'Companies',
+        data: entityChange(company),
+        sample: COMPANY_EXAMPLE,
+      },
+      'person.created': {
+        title: 'Person created',
+        description: 'A person was created.',
+        category: 'People',
+        data: entityChange(person),
+        sample: PERSON_EXAMPLE,
+      },
+      'person.updated': {
+        title: 'Person updated',
+        description: 'A person was changed.',
+        category: 'People',
+        data: entityChange(person),
+        sample: PERSON_EXAMPLE,
+      },
+    },
+  ),
 });

@@ -15,13 +15,8 @@
  * distinct events about one enrollment (created, then completed).
  */
 import { z } from 'zod/v4';
-import { defineEvent, defineVendor } from '../vendor-definition';
-
-function envelope<const T extends string, D extends z.ZodType>(event: T, data: D) {
-  return z.looseObject({ event: z.literal(event), timestamp: z.string(), companyId: z.string(), data });
-}
-
-const ENVELOPE_SAMPLE = { timestamp: '2026-05-20T14:32:00.000Z', companyId: 'clxyz123' };
+import { defineEvents } from '../define-events';
+import { defineVendor } from '../vendor-definition';
 
 const enrollment = {
   enrollmentId: z.string(),
@@ -66,75 +61,69 @@ export const konvox = defineVendor({
     defaultWindowMinutes: 0,
     note: 'Retries come on a schedule the doc does not give (our reading puts the last about 3.5 minutes after the first; a slower one would outlast a short window), and its Send test button fires a sample payload whose timestamp may be fixed: off by default, dedupe alone catches repeats.',
   },
-  events: {
-    'contact.replied': defineEvent({
-      title: 'Contact replied',
-      description: 'A contact replied to an outbound email or LinkedIn message. The enrollment state is updated to replied.',
-      category: 'Contact',
-      schema: envelope(
-        'contact.replied',
-        z.looseObject({
+  events: defineEvents(
+    {
+      schema: (event, data) => z.looseObject({ event, timestamp: z.string(), companyId: z.string(), data }),
+      sample: (event) => ({ event, timestamp: '2026-05-20T14:32:00.000Z', companyId: 'clxyz123' }),
+    },
+    {
+      'contact.replied': {
+        title: 'Contact replied',
+        description: 'A contact replied to an outbound email or LinkedIn message. The enrollment state is updated to replied.',
+        category: 'Contact',
+        data: z.looseObject({
           contactId: z.string(),
           channel: z.enum(['email', 'linkedin']),
           subject: z.string().nullable().optional(),
           campaignId: z.string().nullable(),
           enrollmentId: z.string().nullable(),
         }),
-      ),
-      sample: {
-        event: 'contact.replied',
-        ...ENVELOPE_SAMPLE,
-        data: {
-          contactId: 'clxyz789',
-          channel: 'email',
-          subject: 'Re: Quick question about your team',
-          campaignId: 'clcmp456',
-          enrollmentId: 'clenr123',
+        sample: {
+          data: {
+            contactId: 'clxyz789',
+            channel: 'email',
+            subject: 'Re: Quick question about your team',
+            campaignId: 'clcmp456',
+            enrollmentId: 'clenr123',
+          },
         },
       },
-    }),
-    'enrollment.created': defineEvent({
-      title: 'Enrollment created',
-      description: 'A contact was enrolled in a campaign. The sequence will start on the next scheduled run.',
-      category: 'Enrollment',
-      schema: envelope('enrollment.created', z.looseObject(enrollment)),
-      sample: { event: 'enrollment.created', ...ENVELOPE_SAMPLE, data: ENROLLMENT_SAMPLE },
-    }),
-    'enrollment.unsubscribed': defineEvent({
-      title: 'Contact unsubscribed',
-      description:
-        "A contact opted out, by an opt-out keyword in a reply or by a manual status change. All active enrollments for that contact are paused.",
-      category: 'Enrollment',
-      schema: envelope(
-        'enrollment.unsubscribed',
-        z.looseObject({ ...enrollment, reason: z.enum(['opt_out_keyword', 'manual']) }),
-      ),
-      sample: {
-        event: 'enrollment.unsubscribed',
-        ...ENVELOPE_SAMPLE,
-        data: { ...ENROLLMENT_SAMPLE, reason: 'opt_out_keyword' },
+      'enrollment.created': {
+        title: 'Enrollment created',
+        description: 'A contact was enrolled in a campaign. The sequence will start on the next scheduled run.',
+        category: 'Enrollment',
+        data: z.looseObject(enrollment),
+        sample: { data: ENROLLMENT_SAMPLE },
       },
-    }),
-    'enrollment.completed': defineEvent({
-      title: 'Enrollment completed',
-      description: 'A contact finished the last step of a campaign without replying or opting out.',
-      category: 'Enrollment',
-      schema: envelope('enrollment.completed', z.looseObject(enrollment)),
-      sample: { event: 'enrollment.completed', ...ENVELOPE_SAMPLE, data: ENROLLMENT_SAMPLE },
-    }),
-    'message.approved': defineEvent({
-      title: 'Message approved',
-      description: 'An AI-generated message is approved.',
-      category: 'Message',
-      schema: envelope('message.approved', message),
-      sample: { event: 'message.approved', ...ENVELOPE_SAMPLE, data: MESSAGE_SAMPLE },
-    }),
-    'message.rejected': defineEvent({
-      title: 'Message rejected',
-      description: 'A message is rejected and removed from the queue.',
-      category: 'Message',
-      schema: envelope('message.rejected', message),
-      sample: { event: 'message.rejected', ...ENVELOPE_SAMPLE, data: MESSAGE_SAMPLE },
-    }),
-  },
+      'enrollment.unsubscribed': {
+        title: 'Contact unsubscribed',
+        description:
+          "A contact opted out, by an opt-out keyword in a reply or by a manual status change. All active enrollments for that contact are paused.",
+        category: 'Enrollment',
+        data: z.looseObject({ ...enrollment, reason: z.enum(['opt_out_keyword', 'manual']) }),
+        sample: { data: { ...ENROLLMENT_SAMPLE, reason: 'opt_out_keyword' } },
+      },
+      'enrollment.completed': {
+        title: 'Enrollment completed',
+        description: 'A contact finished the last step of a campaign without replying or opting out.',
+        category: 'Enrollment',
+        data: z.looseObject(enrollment),
+        sample: { data: ENROLLMENT_SAMPLE },
+      },
+      'message.approved': {
+        title: 'Message approved',
+        description: 'An AI-generated message is approved.',
+        category: 'Message',
+        data: message,
+        sample: { data: MESSAGE_SAMPLE },
+      },
+      'message.rejected': {
+        title: 'Message rejected',
+        description: 'A message is rejected and removed from the queue.',
+        category: 'Message',
+        data: message,
+        sample: { data: MESSAGE_SAMPLE },
+      },
+    },
+  ),
 });
