@@ -1,5 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
-import type { SubscriptionApi, VendorDefinition } from '../shared';
+import type { SubscriptionApi } from '../shared/subscription-api';
+import type { VendorDefinition } from '../shared/vendor-definition';
 
 /** API key and base URL for a vendor whose webhooks are managed through its API. */
 export function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi): INodeProperties[] {

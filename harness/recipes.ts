@@ -8,8 +8,8 @@ import type { N8nStack } from './stack';
 import { NODE_TYPE_PREFIX, productionUrlOf, type WorkflowNode } from './workflows';
 
 export const RECIPES_DIR = join(ROOT, 'recipes');
-/** The trigger's type as a user's n8n names it once the community package is installed. */
-const PACKAGE_PREFIX = 'n8n-nodes-convhooks.';
+/** A ConvHooks trigger's type as a user's n8n names it once the vendor's community package is installed. */
+const TRIGGER_TYPE = /^n8n-nodes-([a-z0-9]+)\.\1Trigger$/;
 
 export interface Recipe {
   readonly file: string;
@@ -27,8 +27,8 @@ export function loadRecipes(): Recipe[] {
 }
 
 export function recipeTrigger(recipe: Recipe) {
-  const trigger = recipe.nodes.find((node) => node.type.startsWith(PACKAGE_PREFIX));
-  const vendorId = trigger?.type.slice(PACKAGE_PREFIX.length).replace(/Trigger$/, '') ?? '';
+  const trigger = recipe.nodes.find((node) => TRIGGER_TYPE.test(node.type));
+  const vendorId = trigger?.type.match(TRIGGER_TYPE)?.[1] ?? '';
   if (!trigger || !isVendorId(vendorId)) throw new Error(`${recipe.file} has no ConvHooks trigger`);
   return { trigger, vendor: VENDORS[vendorId] as VendorDefinition };
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INSTALLED_PACKAGE, N8N_BIN, NODE24_BIN, NODE24_DIR, ROOT, RUNTIME_DIR, RUNTIME_SOURCE } from './paths';
+import { packageLayout } from '../scripts/n8n-packages/layout';
+import { VENDORS, type VendorDefinition } from '../shared';
+import { N8N_BIN, NODE24_BIN, NODE24_DIR, RUNTIME_DIR, RUNTIME_SOURCE } from './paths';
 import { withProgress } from './progress';
 import { runCommand } from './run-command';
 
@@ -50,19 +52,28 @@ export async function ensureRuntime(log: (line: string) => void = console.log): 
 }
 
 /**
- * Puts the n8n package exactly as `npm pack` ships it into the runtime, where it resolves
- * n8n's own zod and n8n-workflow, as a community package does. Returns its `dist` folder.
+ * Puts each vendor's n8n package exactly as `npm pack` ships it into the runtime, where it
+ * resolves n8n's own zod and n8n-workflow, as a community package does. Returns their `dist`
+ * folders.
  */
-export async function installPackage(): Promise<string> {
+export async function installPackages(): Promise<string[]> {
   const work = join(tmpdir(), `convhooks-pack-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
-    const packed = JSON.parse(await runCommand('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT }));
-    await runCommand('tar', ['xzf', join(work, packed[0].filename), '-C', work], { cwd: work });
-    rmSync(INSTALLED_PACKAGE, { recursive: true, force: true });
-    cpSync(join(work, 'package'), INSTALLED_PACKAGE, { recursive: true });
+    const installed: string[] = [];
+    for (const vendor of Object.values(VENDORS) as VendorDefinition[]) {
+      const { folder, packageName } = packageLayout(vendor);
+      const packed = JSON.parse(await runCommand('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], { cwd: folder }));
+      const unpacked = join(work, packageName);
+      mkdirSync(unpacked);
+      await runCommand('tar', ['xzf', join(work, packed[0].filename), '-C', unpacked], { cwd: work });
+      const target = join(RUNTIME_DIR, 'node_modules', packageName);
+      rmSync(target, { recursive: true, force: true });
+      cpSync(join(unpacked, 'package'), target, { recursive: true });
+      installed.push(join(target, 'dist'));
+    }
+    return installed;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return join(INSTALLED_PACKAGE, 'dist');
 }

@@ -6,7 +6,7 @@ import { startN8n, type N8nProcess } from './n8n-process';
 import { ROOT, STATE_DIR } from './paths';
 import { withProgress } from './progress';
 import { runCommand } from './run-command';
-import { ensureRuntime, installPackage } from './runtime';
+import { ensureRuntime, installPackages } from './runtime';
 
 export interface StackOptions {
   readonly n8nPort: number;
@@ -29,11 +29,11 @@ export interface Stack extends N8nStack {
   stop(): Promise<void>;
 }
 
-/** Installs the pinned n8n when missing, then builds and packs the package; returns the folder n8n loads it from. */
+/** Installs the pinned n8n when missing, then builds and packs the vendors' packages; returns the folders n8n loads them from, as N8N_CUSTOM_EXTENSIONS lists them. */
 export async function preparePackage(log: (line: string) => void): Promise<string> {
   await ensureRuntime(log);
-  await withProgress('Building n8n-nodes-convhooks', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
-  return installPackage();
+  await withProgress('Building the n8n packages', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
+  return (await installPackages()).join(';');
 }
 
 /** Builds and packs the package, then runs the simulator and a fresh local n8n with the package loaded. */

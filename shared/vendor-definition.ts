@@ -75,6 +75,8 @@ export interface VendorDefinition<
   /** Lower-case identifier used in code, URLs and CLI arguments. */
   readonly id: string;
   readonly name: string;
+  /** Where automation marketplaces list the vendor (n8n's node categories). */
+  readonly categories: readonly string[];
   readonly registration: R;
   readonly signature: SignatureScheme;
   readonly eventType: EventTypeSource;

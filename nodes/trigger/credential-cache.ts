@@ -1,5 +1,5 @@
 import { NodeOperationError, type IWebhookFunctions } from 'n8n-workflow';
-import type { VendorDefinition } from '../../shared';
+import type { VendorDefinition } from '../../shared/vendor-definition';
 import { credentialName, type SigningCredentials } from './credential-names';
 
 /**

@@ -1,4 +1,4 @@
-import type { VendorDefinition } from '../../shared';
+import type { VendorDefinition } from '../../shared/vendor-definition';
 
 /** API vendors authenticate with a key; the others hand us the signing secret they showed the user. */
 export function credentialName(vendor: VendorDefinition): string {

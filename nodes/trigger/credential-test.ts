@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { signingSetupProblem, type VendorDefinition } from '../../shared';
+import { signingSetupProblem } from '../../shared/signing-setup';
+import type { VendorDefinition } from '../../shared/vendor-definition';
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 

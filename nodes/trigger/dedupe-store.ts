@@ -1,3 +1,4 @@
+import { UnexpectedError } from 'n8n-workflow';
 /**
  * The dedupe keys one process holds in memory, for all its triggers together. A budget per
  * trigger makes memory grow with the number of triggers (1 000 triggers × 20 000 keys was about
@@ -39,7 +40,7 @@ class Budget {
   private next = 0;
 
   constructor(private readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`A dedupe budget holds a whole number of keys, at least 1; got ${capacity}.`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new UnexpectedError(`A dedupe budget holds a whole number of keys, at least 1; got ${capacity}.`);
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
-import type { EventSelection } from '../../shared';
+import type { EventSelection } from '../../shared/subscription-api';
 
 /** The picker's value standing for every event, as n8n's own triggers spell it. */
 export const ALL_EVENTS = '*';

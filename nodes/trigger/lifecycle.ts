@@ -1,11 +1,12 @@
 import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workflow';
-import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type SubscriptionApi, type VendorDefinition } from '../../shared';
+import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type SubscriptionApi } from '../../shared/subscription-api';
+import type { VendorDefinition } from '../../shared/vendor-definition';
 import { selectedEvents } from './event-selection';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
 import { openForTrigger, sealerForTrigger } from './subscription-secrets';
 import { callVendor, readAnswer } from './vendor-client';
 
-type WebhookMethods = Record<'checkExists' | 'create' | 'delete', (this: IHookFunctions) => Promise<boolean>>;
+export type WebhookMethods = Record<'checkExists' | 'create' | 'delete', (this: IHookFunctions) => Promise<boolean>>;
 
 function webhookUrl(context: IHookFunctions, vendor: VendorDefinition): string {
   const url = context.getNodeWebhookUrl('default');

@@ -1,5 +1,5 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
-import type { VendorDefinition } from '../../shared';
+import type { VendorDefinition } from '../../shared/vendor-definition';
 import { credentialName, type ApiCredentials } from './credential-names';
 import { openSecret, sealSecret, type SecretBinding } from './sealed-secret';
 import type { OwnedSubscription } from './static-data';

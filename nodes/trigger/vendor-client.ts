@@ -6,7 +6,8 @@ import {
   type JsonObject,
 } from 'n8n-workflow';
 import type { z } from 'zod/v4';
-import { describeMisfits, requestUrl, succeeded, vendorSaid, type RequestDescription, type VendorDefinition } from '../../shared';
+import { describeMisfits, requestUrl, succeeded, vendorSaid, type RequestDescription } from '../../shared/subscription-api';
+import type { VendorDefinition } from '../../shared/vendor-definition';
 import { credentialName, type ApiCredentials } from './credential-names';
 
 type HookContext = Pick<IHookFunctions, 'getCredentials' | 'getNode' | 'helpers' | 'logger'>;

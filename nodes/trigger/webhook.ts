@@ -1,5 +1,8 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { receive, replayWindow, signatureHeaderOverride, signingReceiveOptions, type ReceiveOptions, type VendorDefinition } from '../../shared';
+import { receive, type ReceiveOptions } from '../../shared/receive';
+import { replayWindow } from '../../shared/replay';
+import { signatureHeaderOverride, signingReceiveOptions } from '../../shared/signing-setup';
+import type { VendorDefinition } from '../../shared/vendor-definition';
 import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';

@@ -98,6 +98,7 @@ const api: SubscriptionApi = {
 export const converc = defineVendor({
   id: 'converc',
   name: 'Converc',
+  categories: ['Communication', 'Sales'],
   registration: { kind: 'api', api },
   signature: {
     header: 'X-Converc-Signature',

@@ -143,6 +143,7 @@ const api: SubscriptionApi = {
 export const convo = defineVendor({
   id: 'convo',
   name: 'Convo',
+  categories: ['Productivity', 'Communication'],
   registration: { kind: 'api', api },
   signature: { header: 'X-Convo-Signature', encoding: 'hex' },
   eventType: { bodyFields: ['event'], header: 'X-Convo-Event' },

@@ -17,6 +17,7 @@ const openData = z.looseObject({});
 export const kolvera = defineVendor({
   id: 'kolvera',
   name: 'Kolvera',
+  categories: ['Sales', 'Marketing'],
   registration: { kind: 'manual', settingsPath: 'Settings → Webhooks' },
   signature: { header: 'X-Kolvera-Signature', encoding: 'hex' },
   eventType: { bodyFields: ['event', 'type', 'eventType'] },

@@ -99,6 +99,7 @@ const PERSON_EXAMPLE = {
 export const konver = defineVendor({
   id: 'konver',
   name: 'Konver',
+  categories: ['Sales'],
   registration: { kind: 'manual', settingsPath: 'Organization > Developer > Webhooks' },
   signature: {
     header: 'X-Konver-Signature',

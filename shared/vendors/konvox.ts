@@ -38,6 +38,7 @@ const MESSAGE_SAMPLE = { messageId: 'clmsg321', contactId: 'clxyz789', campaignI
 export const konvox = defineVendor({
   id: 'konvox',
   name: 'Konvox',
+  categories: ['Sales', 'Marketing'],
   registration: { kind: 'manual', settingsPath: 'Settings > Webhooks' },
   signature: {
     header: 'X-Konvox-Signature',

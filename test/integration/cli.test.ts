@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { receive, sign, VENDORS } from '../../shared';
+import { receive, sign, VENDOR_IDS, VENDORS } from '../../shared';
 import { call } from '../support/http';
 import { startReceiver } from '../support/receiver';
 
@@ -40,7 +40,7 @@ describe('convhooks CLI', () => {
 
   it('rejects unknown commands, vendors, events and flags with exit 64 and a reason', () => {
     expect(run(['frobnicate'])).toMatchObject({ code: 64, stderr: expect.stringContaining('unknown command "frobnicate"') });
-    expect(run(['sample', 'zoom', 'x'])).toMatchObject({ code: 64, stderr: expect.stringContaining('Unknown vendor "zoom". Vendors: konver, converc, kolvera, konvox, convo.') });
+    expect(run(['sample', 'zoom', 'x'])).toMatchObject({ code: 64, stderr: expect.stringContaining(`Unknown vendor "zoom". Vendors: ${VENDOR_IDS.join(', ')}.`) });
     expect(run(['sample', 'convo', 'call.ended'])).toMatchObject({ code: 64, stderr: expect.stringContaining('Unknown Convo event "call.ended". Events: conversation.created,') });
     expect(run(['events', '--colour'])).toMatchObject({ code: 64, stderr: expect.stringContaining("Unknown option '--colour'") });
     expect(run(['sign', 'konver'], '{}')).toMatchObject({ code: 64, stderr: expect.stringContaining('--secret is required.') });

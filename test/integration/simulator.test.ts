@@ -218,7 +218,7 @@ describe('fault injection', () => {
   it('refuses faults it cannot inject, with a reason', async () => {
     expect(await call('POST', `${sim.url}/_control/faults/api`, { vendor: 'konver', status: 500 })).toMatchObject({ status: 400, body: { error: 'Konver has no API to fail.' } });
     expect(await call('POST', `${sim.url}/_control/faults/api`, { vendor: 'convo', status: 418 })).toMatchObject({ status: 400 });
-    expect(await call('POST', `${sim.url}/_control/faults/api`, { vendor: 'zoom', status: 500 })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/"vendor" must be one of konver, converc/) } });
+    expect(await call('POST', `${sim.url}/_control/faults/api`, { vendor: 'zoom', status: 500 })).toMatchObject({ status: 400, body: { error: `"vendor" must be one of ${VENDOR_IDS.join(', ')}.` } });
   });
 
   it('deletes a subscription behind the client’s back', async () => {

@@ -3,28 +3,11 @@
  * credential class as n8n loads them, the mode n8n passes for a test run or a production run,
  * and HTTP through n8n's client with the credential's own `authenticate`.
  */
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
-import { ConvercApi } from '../../credentials/ConvercApi.credentials';
-import { ConvoApi } from '../../credentials/ConvoApi.credentials';
-import { KolveraWebhookApi } from '../../credentials/KolveraWebhookApi.credentials';
-import { KonverWebhookApi } from '../../credentials/KonverWebhookApi.credentials';
-import { KonvoxWebhookApi } from '../../credentials/KonvoxWebhookApi.credentials';
-import { ConvercTrigger } from '../../nodes/ConvercTrigger/ConvercTrigger.node';
-import { ConvoTrigger } from '../../nodes/ConvoTrigger/ConvoTrigger.node';
-import { KolveraTrigger } from '../../nodes/KolveraTrigger/KolveraTrigger.node';
-import { KonverTrigger } from '../../nodes/KonverTrigger/KonverTrigger.node';
-import { KonvoxTrigger } from '../../nodes/KonvoxTrigger/KonvoxTrigger.node';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 import type { VendorId } from '../../shared';
+import { PACKAGE } from './packages';
 import { N8N_BASE_URL, n8nHookContext, n8nWebhookContext, type CredentialSetup } from './n8n-runtime';
 
-/** Each vendor's node and credential, as the package registers them with n8n. */
-export const PACKAGE: Record<VendorId, { node: INodeType; credential: ICredentialType }> = {
-  konver: { node: new KonverTrigger(), credential: new KonverWebhookApi() },
-  converc: { node: new ConvercTrigger(), credential: new ConvercApi() },
-  kolvera: { node: new KolveraTrigger(), credential: new KolveraWebhookApi() },
-  konvox: { node: new KonvoxTrigger(), credential: new KonvoxWebhookApi() },
-  convo: { node: new ConvoTrigger(), credential: new ConvoApi() },
-};
 
 /** The trigger's webhook id in every context here, so n8n computes these two URLs for it. */
 const WEBHOOK_ID = '7f3c';

@@ -6,7 +6,7 @@
 import type { ICredentialsDecrypted, ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { VENDORS, type VendorId } from '../../../shared';
-import { PACKAGE } from '../../support/n8n-context';
+import { PACKAGE } from '../../support/packages';
 import { n8nCredentialTestContext, runCredentialTestRequest } from '../../support/n8n-runtime';
 
 const MANUAL: VendorId[] = ['konver', 'kolvera', 'konvox'];

@@ -1,10 +1,9 @@
 import type { IDataObject, IHookFunctions, INodeType } from 'n8n-workflow';
-import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
-import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { call } from '../../support/http';
 import { openSecret, sealSecret } from '../../../nodes/trigger/sealed-secret';
 import { hookContext, PRODUCTION_URL, TEST_URL } from '../../support/n8n-context';
+import { PACKAGE } from '../../support/packages';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -18,8 +17,8 @@ const NODE_ID = 'trigger-node';
 const WORKFLOW_ID = 'workflow-1';
 
 const cases = [
-  { vendor: 'converc', node: new ConvercTrigger(), events: ['call.ended'], otherEvents: ['call.ended', 'call.transcript_ready'], removal: 'disable' },
-  { vendor: 'convo', node: new ConvoTrigger(), events: ['transcript.ready'], otherEvents: ['conversation.action_items.ready'], removal: 'delete' },
+  { vendor: 'converc', node: PACKAGE.converc.node, events: ['call.ended'], otherEvents: ['call.ended', 'call.transcript_ready'], removal: 'disable' },
+  { vendor: 'convo', node: PACKAGE.convo.node, events: ['transcript.ready'], otherEvents: ['conversation.action_items.ready'], removal: 'delete' },
 ] as const;
 
 describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, removal }) => {

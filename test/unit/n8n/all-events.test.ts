@@ -1,5 +1,5 @@
 import { VENDORS, type VendorDefinition } from '../../../shared';
-import { triggerDescription } from '../../../nodes/trigger/description';
+import { triggerDescription } from '../../../nodes/description';
 import { ALL_EVENTS } from '../../../nodes/trigger/event-selection';
 
 const vendors = Object.values(VENDORS) as VendorDefinition[];

@@ -5,7 +5,8 @@
  */
 import type { IDataObject, IWebhookResponseData } from 'n8n-workflow';
 import { deliveryHeaders, VENDORS } from '../../../shared';
-import { PACKAGE, webhookContext } from '../../support/n8n-context';
+import { webhookContext } from '../../support/n8n-context';
+import { PACKAGE } from '../../support/packages';
 
 const SECRET = 'whsec_modes';
 const vendor = VENDORS.konvox;

@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
-import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
 import { sealSecret } from '../../../nodes/trigger/sealed-secret';
 import { deliveryHeaders, freshSample, VENDORS } from '../../../shared';
 import { webhookContext } from '../../support/n8n-context';
+import { PACKAGE } from '../../support/packages';
 
-const node = new ConvercTrigger();
+const { node } = PACKAGE.converc;
 const vendor = VENDORS.converc;
 const URL = 'http://n8n.test/webhook/abc/webhook';
 const API_KEY = 'converc-api-key';

@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
-import { ConvercTrigger } from '../../../nodes/ConvercTrigger/ConvercTrigger.node';
-import { ConvoTrigger } from '../../../nodes/ConvoTrigger/ConvoTrigger.node';
-import { KolveraTrigger } from '../../../nodes/KolveraTrigger/KolveraTrigger.node';
-import { KonverTrigger } from '../../../nodes/KonverTrigger/KonverTrigger.node';
-import { KonvoxTrigger } from '../../../nodes/KonvoxTrigger/KonvoxTrigger.node';
 import { deliveryHeaders, freshSample, VENDORS, type VendorDefinition, type VendorId } from '../../../shared';
 import { webhookContext } from '../../support/n8n-context';
+import { PACKAGE } from '../../support/packages';
 
-const NODES: Record<VendorId, INodeType> = {
-  konver: new KonverTrigger(),
-  converc: new ConvercTrigger(),
-  kolvera: new KolveraTrigger(),
-  konvox: new KonvoxTrigger(),
-  convo: new ConvoTrigger(),
-};
+const NODES = Object.fromEntries(Object.entries(PACKAGE).map(([id, { node }]) => [id, node])) as Record<VendorId, INodeType>;
 const SECRET = 'whsec_test';
 const PRODUCTION_URL = 'http://n8n.test/webhook/abc/webhook';
 
