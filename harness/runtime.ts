@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageLayout } from '../scripts/n8n-packages/layout';
+import { packageLayout } from '../scripts/generate/layout';
 import { VENDORS, type VendorDefinition } from '../shared';
 import { N8N_BIN, NODE24_BIN, NODE24_DIR, RUNTIME_DIR, RUNTIME_SOURCE } from './paths';
 import { withProgress } from './progress';

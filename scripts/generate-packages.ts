@@ -1,11 +1,13 @@
 // `npm run packages:generate`: writes each vendor's n8n community package folder under
-// packages/ from its definition, and the vendor index. `--check` writes nothing and lists what
+// packages/ and its Zapier app folder under zapier-app/apps/ from its definition, and the
+// vendor index. `--check` writes nothing and lists what
 // regenerating would change (exit 1 when anything would).
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { packageFiles, type BuildTools } from './n8n-packages/files';
-import { PACKAGES_DIR, packageLayout, ROOT } from './n8n-packages/layout';
-import { vendorIndexSource, VENDORS_DIR } from './n8n-packages/vendor-index';
+import { packageFiles, type BuildTools } from './generate/files';
+import { PACKAGES_DIR, packageLayout, ROOT } from './generate/layout';
+import { vendorIndexSource, VENDORS_DIR } from './generate/vendor-index';
+import { zapierAppFiles, zapierAppFolder, type ZapierRuntime } from './generate/zapier-app-files';
 
 const check = process.argv.includes('--check');
 const changes: string[] = [];
@@ -35,27 +37,34 @@ function writeLink(path: string, target: string): void {
   symlinkSync(target, path);
 }
 
+/** The version is the one thing a release edits by hand in a generated manifest: kept as found. */
+function versionIn(manifest: string): string {
+  return existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')).version as string) : '0.1.0';
+}
+
 async function main(): Promise<void> {
   // The index first: the vendors are read through it.
   writeFile(join(VENDORS_DIR, 'index.ts'), vendorIndexSource());
   const { VENDORS } = await import('../shared/vendors');
   const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const pinned = (name: keyof BuildTools) => {
+  const pinned = (name: string) => {
     const version = root.devDependencies?.[name];
     if (typeof version !== 'string') throw new Error(`The workspace's package.json pins no ${name} in devDependencies.`);
     return version;
   };
   const tools: BuildTools = { '@n8n/node-cli': pinned('@n8n/node-cli'), eslint: pinned('eslint'), typescript: pinned('typescript') };
+  const zapierRuntime: ZapierRuntime = { 'zapier-platform-core': pinned('zapier-platform-core'), zod: pinned('zod') };
   const expected = new Set<string>();
   for (const vendor of Object.values(VENDORS) as Parameters<typeof packageLayout>[0][]) {
     const layout = packageLayout(vendor);
     expected.add(layout.packageName);
-    const manifest = join(layout.folder, 'package.json');
-    // The version is the one thing a release edits by hand in a package: kept as found.
-    const version = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')).version as string) : '0.1.0';
-    const { files, links } = packageFiles(vendor, layout, { version, author: root.author, tools });
+    const { files, links } = packageFiles(vendor, layout, { version: versionIn(join(layout.folder, 'package.json')), author: root.author, tools });
     for (const [path, content] of Object.entries(files)) writeFile(join(layout.folder, path), content);
     for (const [path, target] of Object.entries(links)) writeLink(join(layout.folder, path), target);
+    const zapierFolder = join(ROOT, zapierAppFolder(vendor));
+    for (const [path, content] of Object.entries(zapierAppFiles(vendor, { version: versionIn(join(zapierFolder, 'package.json')), runtime: zapierRuntime }))) {
+      writeFile(join(zapierFolder, path), content);
+    }
     for (const icon of [layout.icon, layout.darkIcon]) {
       const path = join(layout.folder, layout.nodeDir, icon);
       if (!existsSync(path)) throw new Error(`${vendor.name}'s icon is missing: draw ${path} (the generator writes everything else).`);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
-import { packageLayout } from '../../scripts/n8n-packages/layout';
+import { packageLayout } from '../../scripts/generate/layout';
 import { VENDORS, type VendorId } from '../../shared';
 
 function instance<T>(file: string): T {

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ICredentialType, INodeType } from 'n8n-workflow';
-import { packageLayout, PACKAGES_DIR, ROOT } from '../../../scripts/n8n-packages/layout';
+import { packageLayout, PACKAGES_DIR, ROOT } from '../../../scripts/generate/layout';
 import { VENDORS, type VendorDefinition } from '../../../shared';
 
 jest.setTimeout(240_000);
@@ -102,7 +102,7 @@ describe.each(vendors)('n8n-nodes-$id', (vendor) => {
 });
 
 it('the code every package links in passes the same lint: n8n-node lint does not follow links', () => {
-  const run = spawnSync('npx', ['eslint', '--no-config-lookup', '--config', 'scripts/n8n-packages/eslint.linked.mjs', 'nodes/trigger', 'shared'], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync('npx', ['eslint', '--no-config-lookup', '--config', 'scripts/generate/eslint.linked.mjs', 'nodes/trigger', 'shared'], { cwd: ROOT, encoding: 'utf8' });
   expect({ status: run.status, output: run.stdout.trim() }).toEqual({ status: 0, output: '' });
 });
 
