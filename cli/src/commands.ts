@@ -27,7 +27,7 @@ const events: Command = {
   help: `Usage: convhooks events [--vendor V] [--json]
 
 Lists every event of every vendor (or one vendor) with its category and when it fires.
-  --vendor V   only this vendor (konver, converc, kolvera, konvox, convo)
+  --vendor V   only this vendor (${Object.keys(VENDORS).join(', ')})
   --json       machine-readable output`,
   async run(args) {
     const { values } = parse(args, { vendor: { type: 'string' }, json: { type: 'boolean' } });

@@ -88,8 +88,8 @@ afterAll(() => stack?.stop(), 60_000);
 
 const recipes = loadRecipes();
 
-it('ships one recipe per vendor, covering Slack, a CRM and Google Sheets', () => {
-  expect(new Set(recipes.map((recipe) => recipeTrigger(recipe).vendor.id))).toEqual(new Set(['konver', 'converc', 'kolvera', 'konvox', 'convo']));
+it('ships a recipe for each of the five documented vendors, covering Slack, a CRM and Google Sheets', () => {
+  expect(recipes.map((recipe) => recipeTrigger(recipe).vendor.id)).toEqual(expect.arrayContaining(['konver', 'converc', 'kolvera', 'konvox', 'convo']));
   const types = recipes.flatMap((recipe) => recipe.nodes.map((node) => node.type));
   expect(types).toEqual(expect.arrayContaining(['n8n-nodes-base.slack', 'n8n-nodes-base.googleSheets', 'n8n-nodes-base.hubspot', 'n8n-nodes-base.set', 'n8n-nodes-base.stickyNote']));
   expect(types.every((type) => type.startsWith('n8n-nodes-base.') || /^n8n-nodes-[a-z0-9]+\.[a-z0-9]+Trigger$/.test(type))).toBe(true);

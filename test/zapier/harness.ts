@@ -1,16 +1,15 @@
 import { createAppTester, type Bundle, type ZObject } from 'zapier-platform-core';
-import converc from '../../zapier-app/apps/converc/app';
-import convo from '../../zapier-app/apps/convo/app';
-import kolvera from '../../zapier-app/apps/kolvera/app';
-import konver from '../../zapier-app/apps/konver/app';
-import konvox from '../../zapier-app/apps/konvox/app';
 import { triggerKey, type TriggerItem, type ZapierApp } from '../../zapier-app/src';
-import type { VendorId } from '../../shared';
+import { VENDOR_IDS, type VendorId } from '../../shared';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { call } from '../support/http';
 import { startReceiver, type Received, type Receiver } from '../support/receiver';
 
-export const APPS: Record<VendorId, ZapierApp> = { konver, converc, kolvera, konvox, convo };
+/** Each vendor's app as Zapier loads it, from the folder the generator writes for it. */
+export const APPS = Object.fromEntries(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  VENDOR_IDS.map((id) => [id, require(`../../zapier-app/apps/${id}/app`) as ZapierApp]),
+) as Record<VendorId, ZapierApp>;
 
 type Perform<T> = (z: ZObject, bundle: Bundle) => T | Promise<T>;
 
