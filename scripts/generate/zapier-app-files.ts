@@ -1,4 +1,6 @@
+import { join, relative } from 'node:path';
 import type { VendorDefinition } from '../../shared/vendor-definition';
+import { ROOT } from './layout';
 
 /** A vendor's Zapier CLI app folder: all of it follows from the vendor's definition and zapier-app/src. */
 
@@ -14,7 +16,7 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export function zapierAppFiles(vendor: VendorDefinition, options: { version: string; runtime: ZapierRuntime }): Record<string, string> {
   return {
-    'app.ts': `import { ${vendor.id} } from '../../../shared/vendors';
+    'app.ts': `import { ${vendor.id} } from '${relative(join(ROOT, zapierAppFolder(vendor)), join(ROOT, 'shared', 'vendors'))}';
 import { zapierApp } from '../../src';
 import { version } from './package.json';
 
