@@ -68,6 +68,9 @@ export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
   };
 }
 
+/** How far above its HTTP port a single n8n's task broker listens (queue mode sets its own). */
+const TASK_BROKER_DISTANCE = 1000;
+
 function n8nEnv(options: N8nOptions, role: N8nRole): NodeJS.ProcessEnv {
   const url = `http://127.0.0.1:${options.port}`;
   return node24Env({
@@ -85,6 +88,8 @@ function n8nEnv(options: N8nOptions, role: N8nRole): NodeJS.ProcessEnv {
     N8N_SECURE_COOKIE: 'false',
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
     N8N_LOG_LEVEL: 'info',
+    // n8n's task broker listens on 5679 whatever N8N_PORT is, so a second n8n on the machine would fail to start.
+    N8N_RUNNERS_BROKER_PORT: String(options.port + TASK_BROKER_DISTANCE),
     // A test runner's NODE_ENV=test makes n8n exit at start.
     NODE_ENV: 'production',
     ...(role === 'worker' ? workerServer(options.port) : {}),

@@ -7,6 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { executionsOf, type Deployment } from '../../harness/deployment';
 import { fire } from '../../harness/traffic';
+import { harnessPort } from '../../harness/ports';
 import { importRecipe, loadRecipes, recipeTrigger } from '../../harness/recipes';
 import { startStack, type Stack } from '../../harness/stack';
 
@@ -81,7 +82,7 @@ const PLACEHOLDER_CREDENTIALS: Record<string, Record<string, unknown>> = {
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ n8nPort: 5711, name: 'recipes' });
+  stack = await startStack({ n8nPort: harnessPort(5711), name: 'recipes' });
 }, 600_000);
 
 afterAll(() => stack?.stop(), 60_000);
