@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { startSimulator, type RunningSimulator, type StartOptions } from '../simulator';
 import { N8nApi, ownerApiKey } from './n8n-api';
 import { startN8n, type N8nProcess } from './n8n-process';
+import { packPackages } from './community-packages';
+import { triggerPackageFolders } from './n8n-packages';
 import { ROOT, STATE_DIR } from './paths';
 import { withProgress } from './progress';
 import { runCommand } from './run-command';
-import { ensureRuntime, installPackage } from './runtime';
+import { ensureRuntime } from './runtime';
 
 export interface StackOptions {
   readonly n8nPort: number;
@@ -29,22 +31,25 @@ export interface Stack extends N8nStack {
   stop(): Promise<void>;
 }
 
-/** Installs the pinned n8n when missing, then builds and packs the package; returns the folder n8n loads it from. */
-export async function preparePackage(log: (line: string) => void): Promise<string> {
+/**
+ * Installs the pinned n8n when missing, then builds the n8n packages and packs each into
+ * `destination`; resolves with the tarballs, for n8n to install as community packages.
+ */
+export async function preparePackage(log: (line: string) => void, destination: string): Promise<string[]> {
   await ensureRuntime(log);
-  await withProgress('Building n8n-nodes-convhooks', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
-  return installPackage();
+  await withProgress('Building the n8n packages', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
+  return packPackages(triggerPackageFolders(), destination);
 }
 
-/** Builds and packs the package, then runs the simulator and a fresh local n8n with the package loaded. */
+/** Builds and packs the packages, then runs the simulator and a fresh local n8n with them installed. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const userFolder = join(STATE_DIR, options.name);
   rmSync(userFolder, { recursive: true, force: true });
-  const extensions = await preparePackage(console.log);
+  const packages = await preparePackage(console.log, join(userFolder, 'packed'));
   const sim = await startSimulator(options.simulator);
   let n8n: N8nProcess;
   try {
-    n8n = await withProgress(`Starting n8n on port ${options.n8nPort}`, () => startN8n({ port: options.n8nPort, userFolder, extensions, env: options.n8nEnv }));
+    n8n = await withProgress(`Starting n8n on port ${options.n8nPort}`, () => startN8n({ port: options.n8nPort, userFolder, packages, env: options.n8nEnv }));
   } catch (error) {
     await sim.close();
     throw error;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { credentialName } from '../nodes/trigger/credential-names';
-import type { VendorDefinition } from '../shared';
+import type { VendorDefinition, VendorId } from '../shared';
 import { simulatorApiKey, type RunningSimulator } from '../simulator';
+import { packageNameOf } from './n8n-packages';
 import type { N8nStack } from './stack';
 
-/** Custom extensions load under this prefix in n8n. */
-export const NODE_TYPE_PREFIX = 'CUSTOM';
+/** A vendor's trigger as n8n names it once its community package is installed: `<package name>.<node name>`. */
+export const nodeTypeOf = (vendor: VendorId) => `${packageNameOf(vendor)}.${vendor}Trigger`;
 
 export interface VendorCredential {
   readonly type: string;
@@ -61,7 +62,7 @@ export async function createTriggerWorkflow(
     {
       id: randomUUID(),
       name: triggerName,
-      type: `${NODE_TYPE_PREFIX}.${vendor.id}Trigger`,
+      type: nodeTypeOf(vendor.id as VendorId),
       typeVersion: 1.1,
       position: [0, 0],
       webhookId,
