@@ -29,7 +29,9 @@ function runtimeFrom(sourceFolder: string, installFolder: string): Runtime {
 
 /** The n8n everything runs on unless a suite asks for another. */
 export const DEFAULT_RUNTIME = runtimeFrom('n8n-runtime', 'runtime');
+/** The newest n8n 1.x, still maintained and run by many self-hosted instances. */
+export const RUNTIME_1X = runtimeFrom('n8n-runtime-1x', 'runtime-1x');
 /** By the name of their source folder, as `npm run n8n:install` takes them. */
-export const RUNTIMES: Readonly<Record<string, Runtime>> = { 'n8n-runtime': DEFAULT_RUNTIME };
+export const RUNTIMES: Readonly<Record<string, Runtime>> = { 'n8n-runtime': DEFAULT_RUNTIME, 'n8n-runtime-1x': RUNTIME_1X };
 /** The default runtime's installation: the node tests load n8n-core from it. */
 export const RUNTIME_DIR = DEFAULT_RUNTIME.dir;
