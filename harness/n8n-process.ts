@@ -34,13 +34,25 @@ export interface N8nProcess {
   stop(): Promise<void>;
 }
 
-async function waitUntilHealthy(url: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+async function answers(url: string, withJson: boolean): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await response.arrayBuffer();
+  return response.ok && (!withJson || (response.headers.get('content-type') ?? '').includes('json'));
+}
+
+/**
+ * n8n 1.x declares itself ready once its database is migrated, before the main instance has
+ * mounted its REST API (until then the editor's page answers every path), so the main instance
+ * is ready when its settings answer.
+ */
+const serves = async (url: string, role: N8nRole) => (await answers(`${url}/healthz/readiness`, false)) && (role !== 'start' || (await answers(`${url}/rest/settings`, true)));
+
+async function waitUntilHealthy(url: string, role: N8nRole, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} while starting; see ${logFile}`);
     try {
-      const response = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return;
+      if (await serves(url, role)) return;
     } catch {
       // Not listening yet.
     }
@@ -113,7 +125,7 @@ async function launch(options: WithRuntime): Promise<Omit<N8nProcess, 'restart' 
   // n8n's own graceful shutdown waits up to 30 s for running executions.
   const stop = () => owned.stop('SIGTERM', 35_000);
   try {
-    await waitUntilHealthy(url, owned.child, logFile, 180_000);
+    await waitUntilHealthy(url, role, owned.child, logFile, 180_000);
   } catch (error) {
     await stop();
     throw error;

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type StartOptions } from '../simulator';
 import { startBalancer, type Balancer } from './balancer';
-import { N8nApi, ownerApiKey } from './n8n-api';
+import { N8nApi } from './n8n-api';
 import { startN8n, type N8nProcess, type N8nRole } from './n8n-process';
 import { STATE_DIR } from './paths';
 import { withProgress } from './progress';
@@ -87,7 +87,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
     stops.push(balancer.close);
     const sim = await startSimulator(options.simulator);
     stops.push(sim.close);
-    const api = new N8nApi(main.url, await ownerApiKey(main.url));
+    const api = await N8nApi.asOwner(main.url);
     return { sim, api, webhookBase: balancer.url, main, processors, worker: worker!, balancer, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -13,12 +13,19 @@ export interface VendorCredential {
   readonly data: Record<string, unknown>;
 }
 
-/** What a user types into the vendor's credential: the simulator's API and key, or the secret they chose in its settings. */
+/**
+ * What a user types into the vendor's credential: the simulator's API and key, or the secret they
+ * chose in its settings; and the editor's defaults for the fields that show or hide others. n8n
+ * 1.x's public API requires every field such a choice would show unless the choice is sent, so
+ * without them it refuses the credential (2.x requires only what a choice sent shows).
+ */
 export function credentialFor(vendor: VendorDefinition, sim: RunningSimulator, secret: string): VendorCredential {
   if (vendor.registration.kind === 'api') {
-    return { type: credentialName(vendor), data: { apiKey: simulatorApiKey(vendor.id), baseUrl: sim.baseUrl(vendor.id) } };
+    // n8n adds this choice to every credential that authenticates requests.
+    const data = { apiKey: simulatorApiKey(vendor.id), baseUrl: sim.baseUrl(vendor.id), allowedHttpRequestDomains: 'all' };
+    return { type: credentialName(vendor), data };
   }
-  return { type: credentialName(vendor), data: { secret } };
+  return { type: credentialName(vendor), data: { secret, ...(vendor.signature.mayBeUnsigned ? { verification: 'required' } : {}) } };
 }
 
 export interface TriggerWorkflow {
