@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
+import { harnessPort } from '../harness/ports';
 import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
 import { benchCore } from './core';
@@ -36,7 +37,7 @@ async function main() {
   const scale: Record<string, Throughput> = {};
   const load = { concurrency, seconds };
   for (const engine of ['vm', 'legacy']) {
-    const stack = await startStack({ n8nPort: 5712, name: `bench-${engine}`, n8nEnv: { N8N_EXPRESSION_ENGINE: engine } });
+    const stack = await startStack({ n8nPort: harnessPort(5712), name: `bench-${engine}`, n8nEnv: { N8N_EXPRESSION_ENGINE: engine } });
     try {
       engines[engine] = await benchN8n(stack, load);
       if (engine === 'vm') scale.single = await throughput(stack, (url) => [url], { ...load, name: 'single process' });
@@ -45,7 +46,7 @@ async function main() {
     }
   }
   // The same machine in queue mode: n8n's default engine, as the single-process baseline above.
-  const queue = await startQueueStack({ basePort: 5740, name: 'bench-queue' });
+  const queue = await startQueueStack({ basePort: harnessPort(5740), name: 'bench-queue' });
   try {
     scale.balanced = await throughput(queue, (url) => [url], { ...load, name: 'queue mode, balanced' });
     const direct = (url: string) => queue.processors.map((processor) => url.replace(queue.webhookBase, processor.url));

@@ -6,10 +6,11 @@ import { deployTrigger, executionsOf, liveAt } from './deployment';
 import { fire } from './traffic';
 import { DEMO_OWNER } from './n8n-api';
 import { onShutdownSignal } from './children';
+import { harnessPort } from './ports';
 import { startStack, type Stack } from './stack';
 
-const N8N_PORT = 5678;
-const SIMULATOR_PORT = 4780;
+const N8N_PORT = harnessPort(5678);
+const SIMULATOR_PORT = harnessPort(4780);
 
 async function main(): Promise<void> {
   let printDeliveries = false;

@@ -36,9 +36,16 @@ export async function restAsOwner(base: string, path: string, owner: Owner = DEM
   return answer.body;
 }
 
-/** A public API key for the owner. */
-export async function ownerApiKey(base: string, owner: Owner = DEMO_OWNER): Promise<string> {
-  const cookie = await ownerSession(base, owner);
+/** The version n8n reports in the settings its editor loads; only to a signed-in user. */
+async function n8nVersion(base: string, cookie: string): Promise<string> {
+  const settings = await rest(base, 'GET', '/rest/settings', undefined, cookie);
+  const version: unknown = settings.body?.data?.versionCli;
+  if (settings.status !== 200 || typeof version !== 'string') throw new Error(`n8n GET /rest/settings → ${settings.status}, without a version: ${JSON.stringify(settings.body)?.slice(0, 300)}`);
+  return version;
+}
+
+/** A new public API key for the signed-in owner. */
+async function ownerApiKey(base: string, cookie: string): Promise<string> {
   const scopes = await rest(base, 'GET', '/rest/api-keys/scopes', undefined, cookie);
   const created = await rest(base, 'POST', '/rest/api-keys', { label: `convhooks-${Date.now()}`, scopes: scopes.body.data, expiresAt: null }, cookie);
   if (created.status !== 200) throw new Error(`Could not create an n8n API key: ${created.status} ${JSON.stringify(created.body)}`);
@@ -69,7 +76,20 @@ export class N8nApi {
   constructor(
     readonly base: string,
     private readonly apiKey: string,
+    /** n8n's version: its public API changed between 1.x and 2.x. */
+    readonly version: string,
   ) {}
+
+  /** The public API as the owner (created on a fresh instance) with a new key, spoken as the running version speaks it. */
+  static async asOwner(base: string, owner: Owner = DEMO_OWNER): Promise<N8nApi> {
+    const cookie = await ownerSession(base, owner);
+    return new N8nApi(base, await ownerApiKey(base, cookie), await n8nVersion(base, cookie));
+  }
+
+  /** n8n 2.x publishes a version of a workflow; 1.x only activates one (2.x keeps that as a deprecated alias). */
+  private get publishes(): boolean {
+    return Number(this.version.split('.')[0]) >= 2;
+  }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.base}/api/v1${path}`, {
@@ -100,11 +120,11 @@ export class N8nApi {
   }
 
   publish(id: string) {
-    return this.call<unknown>('POST', `/workflows/${id}/publish`);
+    return this.call<unknown>('POST', `/workflows/${id}/${this.publishes ? 'publish' : 'activate'}`);
   }
 
   unpublish(id: string) {
-    return this.call<unknown>('POST', `/workflows/${id}/unpublish`);
+    return this.call<unknown>('POST', `/workflows/${id}/${this.publishes ? 'unpublish' : 'deactivate'}`);
   }
 
   /** Every execution of a workflow, page by page. */

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type StartOptions } from '../simulator';
 import { startBalancer, type Balancer } from './balancer';
-import { N8nApi, ownerApiKey } from './n8n-api';
+import { N8nApi } from './n8n-api';
 import { startN8n, type N8nProcess, type N8nRole } from './n8n-process';
 import { STATE_DIR } from './paths';
 import { withProgress } from './progress';
@@ -41,13 +41,14 @@ async function allStarted<T>(starting: Promise<T>[]): Promise<T[]> {
 /**
  * n8n in queue mode, as a team runs it at scale: PostgreSQL and Redis, one main instance (editor,
  * API, activation), two webhook processors behind a load balancer, and one worker executing
- * from the queue. Every process loads the same packed package.
+ * from the queue. Each process has its own user folder, with the same packed packages installed in it,
+ * as n8n's installer puts a package on every instance.
  */
 export async function startQueueStack(options: QueueStackOptions): Promise<QueueStack> {
   const port = (offset: number) => options.basePort + offset;
   const folder = join(STATE_DIR, options.name);
   rmSync(folder, { recursive: true, force: true });
-  const extensions = await preparePackage(console.log);
+  const packages = await preparePackage(console.log, join(folder, 'packed'));
 
   // Stopped last-started first, so n8n goes before the servers it uses.
   const stops: (() => Promise<void>)[] = [];
@@ -76,7 +77,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
       WEBHOOK_URL: `${balancerUrl}/`,
     };
     const launch = (role: N8nRole, offset: number, name: string) =>
-      startN8n({ role, port: port(offset), userFolder: join(folder, name), extensions, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port(offset + 6)) } }).then(track);
+      startN8n({ role, port: port(offset), userFolder: join(folder, name), packages, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port(offset + 6)) } }).then(track);
     // The main instance creates the schema; the others start on it.
     const main = await withProgress(`Starting n8n main on port ${port(1)}`, () => launch('start', 1, 'main'));
     const [first, second, worker] = await withProgress('Starting two webhook processors and a worker', () =>
@@ -86,7 +87,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
     stops.push(balancer.close);
     const sim = await startSimulator(options.simulator);
     stops.push(sim.close);
-    const api = new N8nApi(main.url, await ownerApiKey(main.url));
+    const api = await N8nApi.asOwner(main.url);
     return { sim, api, webhookBase: balancer.url, main, processors, worker: worker!, balancer, stop: stopAll };
   } catch (error) {
     await stopAll();

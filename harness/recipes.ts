@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isVendorId, VENDORS, type VendorDefinition } from '../shared';
+import { VENDOR_IDS, VENDORS, type VendorDefinition } from '../shared';
 import { createVendorCredential, deploymentOf, type Deployment } from './deployment';
 import { ROOT } from './paths';
 import type { N8nStack } from './stack';
-import { NODE_TYPE_PREFIX, productionUrlOf, type WorkflowNode } from './workflows';
+import { nodeTypeOf, productionUrlOf, type WorkflowNode } from './workflows';
 
 export const RECIPES_DIR = join(ROOT, 'recipes');
-/** A ConvHooks trigger's type as a user's n8n names it once the vendor's community package is installed. */
-const TRIGGER_TYPE = /^n8n-nodes-([a-z0-9]+)\.\1Trigger$/;
 
 export interface Recipe {
   readonly file: string;
@@ -26,15 +24,18 @@ export function loadRecipes(): Recipe[] {
     .map((file) => ({ file, ...(JSON.parse(readFileSync(join(RECIPES_DIR, file), 'utf8')) as Omit<Recipe, 'file'>) }));
 }
 
+/** The recipe's ConvHooks trigger, found by the type a user's n8n gives it once the vendor's package is installed. */
 export function recipeTrigger(recipe: Recipe) {
-  const trigger = recipe.nodes.find((node) => TRIGGER_TYPE.test(node.type));
-  const vendorId = trigger?.type.match(TRIGGER_TYPE)?.[1] ?? '';
-  if (!trigger || !isVendorId(vendorId)) throw new Error(`${recipe.file} has no ConvHooks trigger`);
-  return { trigger, vendor: VENDORS[vendorId] as VendorDefinition };
+  for (const vendorId of VENDOR_IDS) {
+    const trigger = recipe.nodes.find((node) => node.type === nodeTypeOf(vendorId));
+    if (trigger) return { trigger, vendor: VENDORS[vendorId] as VendorDefinition };
+  }
+  throw new Error(`${recipe.file} has no ConvHooks trigger of a type n8n knows (${VENDOR_IDS.map(nodeTypeOf).join(', ')})`);
 }
 
 /**
- * Imports a recipe as a user would after installing the package: our trigger with its
+ * Imports a recipe as a user would after installing the package, node types as the file has
+ * them: our trigger with its
  * credential, every destination with a placeholder credential (the destinations cannot be
  * reached from here).
  */
@@ -46,7 +47,7 @@ export async function importRecipe(stack: N8nStack, recipe: Recipe, placeholderC
     recipe.nodes.map(async (node) => {
       if (node === trigger) {
         const [type] = Object.keys(node.credentials ?? {});
-        return { ...node, type: `${NODE_TYPE_PREFIX}.${vendor.id}Trigger`, webhookId, credentials: { [type!]: { id: vendorCredential, name: `${vendor.name} credential` } } };
+        return { ...node, webhookId, credentials: { [type!]: { id: vendorCredential, name: `${vendor.name} credential` } } };
       }
       const credentials = Object.fromEntries(
         await Promise.all(

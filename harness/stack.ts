@@ -1,12 +1,14 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator, type StartOptions } from '../simulator';
-import { N8nApi, ownerApiKey } from './n8n-api';
+import { N8nApi } from './n8n-api';
 import { startN8n, type N8nProcess } from './n8n-process';
-import { ROOT, STATE_DIR } from './paths';
+import { packPackages } from './community-packages';
+import { triggerPackageFolders } from './n8n-packages';
+import { DEFAULT_RUNTIME, ROOT, STATE_DIR, type Runtime } from './paths';
 import { withProgress } from './progress';
 import { runCommand } from './run-command';
-import { ensureRuntime, installPackages } from './runtime';
+import { ensureRuntime } from './runtime';
 
 export interface StackOptions {
   readonly n8nPort: number;
@@ -14,6 +16,8 @@ export interface StackOptions {
   readonly name: string;
   readonly simulator?: StartOptions;
   readonly n8nEnv?: NodeJS.ProcessEnv;
+  /** Which pinned n8n to run; the default runtime's unless a suite asks for another. */
+  readonly runtime?: Runtime;
 }
 
 /** What deployments and tests need of any n8n setup: the vendors' simulator and n8n's API. */
@@ -29,35 +33,39 @@ export interface Stack extends N8nStack {
   stop(): Promise<void>;
 }
 
-/** Installs the pinned n8n when missing, then builds and packs the vendors' packages; returns the folders n8n loads them from, as N8N_CUSTOM_EXTENSIONS lists them. */
-export async function preparePackage(log: (line: string) => void): Promise<string> {
-  await ensureRuntime(log);
+/**
+ * Installs the pinned n8n (the default runtime, or the one named) when missing, then builds the n8n packages and packs each into
+ * `destination`; resolves with the tarballs, for n8n to install as community packages.
+ */
+export async function preparePackage(log: (line: string) => void, destination: string, runtime: Runtime = DEFAULT_RUNTIME): Promise<string[]> {
+  await ensureRuntime(log, runtime);
   await withProgress('Building the n8n packages', () => runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT }), log);
-  return (await installPackages()).join(';');
+  return packPackages(triggerPackageFolders(), destination);
 }
 
-/** Builds and packs the package, then runs the simulator and a fresh local n8n with the package loaded. */
+/** Builds and packs the packages, then runs the simulator and a fresh local n8n with them installed. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const userFolder = join(STATE_DIR, options.name);
   rmSync(userFolder, { recursive: true, force: true });
-  const extensions = await preparePackage(console.log);
+  const packages = await preparePackage(console.log, join(userFolder, 'packed'), options.runtime);
   const sim = await startSimulator(options.simulator);
   let n8n: N8nProcess;
   try {
-    n8n = await withProgress(`Starting n8n on port ${options.n8nPort}`, () => startN8n({ port: options.n8nPort, userFolder, extensions, env: options.n8nEnv }));
+    n8n = await withProgress(`Starting n8n on port ${options.n8nPort}`, () => startN8n({ port: options.n8nPort, userFolder, packages, env: options.n8nEnv, runtime: options.runtime }));
   } catch (error) {
     await sim.close();
     throw error;
   }
-  const api = new N8nApi(n8n.url, await ownerApiKey(n8n.url));
-  return {
-    sim,
-    n8n,
-    api,
-    webhookBase: n8n.url,
-    async stop() {
-      await n8n.stop();
-      await sim.close();
-    },
+  const stop = async () => {
+    await n8n.stop();
+    await sim.close();
   };
+  let api: N8nApi;
+  try {
+    api = await N8nApi.asOwner(n8n.url);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { sim, n8n, api, webhookBase: n8n.url, stop };
 }

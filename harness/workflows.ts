@@ -1,23 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { credentialName } from '../nodes/trigger/credential-names';
-import type { VendorDefinition } from '../shared';
+import { VENDORS, type VendorDefinition, type VendorId } from '../shared';
 import { simulatorApiKey, type RunningSimulator } from '../simulator';
+import { packageLayout } from '../scripts/generate/layout';
 import type { N8nStack } from './stack';
 
-/** Custom extensions load under this prefix in n8n. */
-export const NODE_TYPE_PREFIX = 'CUSTOM';
+/** A vendor's trigger as n8n names it once its community package is installed: `<package name>.<node name>`. */
+/** The trigger's type once its vendor's package is installed in n8n. */
+export const nodeTypeOf = (vendor: VendorId) => packageLayout(VENDORS[vendor]).nodeType;
 
 export interface VendorCredential {
   readonly type: string;
   readonly data: Record<string, unknown>;
 }
 
-/** What a user types into the vendor's credential: the simulator's API and key, or the secret they chose in its settings. */
+/**
+ * What a user types into the vendor's credential: the simulator's API and key, or the secret they
+ * chose in its settings; and the editor's defaults for the fields that show or hide others. n8n
+ * 1.x's public API requires every field such a choice would show unless the choice is sent, so
+ * without them it refuses the credential (2.x requires only what a choice sent shows).
+ */
 export function credentialFor(vendor: VendorDefinition, sim: RunningSimulator, secret: string): VendorCredential {
   if (vendor.registration.kind === 'api') {
-    return { type: credentialName(vendor), data: { apiKey: simulatorApiKey(vendor.id), baseUrl: sim.baseUrl(vendor.id) } };
+    // n8n adds this choice to every credential that authenticates requests.
+    const data = { apiKey: simulatorApiKey(vendor.id), baseUrl: sim.baseUrl(vendor.id), allowedHttpRequestDomains: 'all' };
+    return { type: credentialName(vendor), data };
   }
-  return { type: credentialName(vendor), data: { secret } };
+  return { type: credentialName(vendor), data: { secret, ...(vendor.signature.mayBeUnsigned ? { verification: 'required' } : {}) } };
 }
 
 export interface TriggerWorkflow {
@@ -61,7 +70,7 @@ export async function createTriggerWorkflow(
     {
       id: randomUUID(),
       name: triggerName,
-      type: `${NODE_TYPE_PREFIX}.${vendor.id}Trigger`,
+      type: nodeTypeOf(vendor.id as VendorId),
       typeVersion: 1.1,
       position: [0, 0],
       webhookId,

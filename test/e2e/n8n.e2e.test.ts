@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { deliveryHeaders, freshSample, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
 import { restAsOwner } from '../../harness/n8n-api';
+import { harnessPort } from '../../harness/ports';
 import { startStack, type Stack } from '../../harness/stack';
 import { waitFor } from '../../harness/wait';
 import { fire as fireEvent, post, setDeliveryFaults } from '../../harness/traffic';
@@ -21,7 +22,7 @@ jest.setTimeout(120_000);
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ n8nPort: 5710, name: 'e2e', simulator: { timeScale: 0.001 } });
+  stack = await startStack({ n8nPort: harnessPort(5710), name: 'e2e', simulator: { timeScale: 0.001 } });
 }, 600_000);
 
 afterAll(() => stack?.stop(), 60_000);

@@ -9,6 +9,7 @@ import { deployTrigger, executionsAfterQuiet, liveAt, triggerItem, type Deployme
 import { fire, setApiFaults } from '../../harness/traffic';
 import { startFlakyProxy } from '../../harness/flaky-proxy';
 import { ARTIFACTS_DIR } from '../../harness/paths';
+import { harnessPort } from '../../harness/ports';
 import { startStack, type Stack } from '../../harness/stack';
 import { waitFor } from '../../harness/wait';
 import { matrixCases, sendRaw } from './hostile-requests';
@@ -24,7 +25,7 @@ const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
   // Konvox's own 10-second answer timeout: an answer n8n gives under load is never taken for a lost one; only the proxy's held answers are.
-  stack = await startStack({ n8nPort: 5716, name: 'reliability', simulator: { timeScale: 0.0005 } });
+  stack = await startStack({ n8nPort: harnessPort(5716), name: 'reliability', simulator: { timeScale: 0.0005 } });
 }, 600_000);
 
 afterAll(async () => {

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { ROOT } from '../../harness/paths';
+import { harnessPort } from '../../harness/ports';
 import { portAnswers, processTable } from '../../harness/processes';
 
 jest.setTimeout(900_000);
@@ -99,18 +100,18 @@ async function startThenCtrlC(command: string, args: string[], ready: string, po
 describe('Ctrl-C', () => {
   it('stops npm start and everything it started, and npm start works again right after', async () => {
     for (let run = 0; run < 2; run += 1) {
-      const demo = await startThenCtrlC('npm', ['start'], 'Press Ctrl-C to stop everything', [5678, 4780]);
+      const demo = await startThenCtrlC('npm', ['start'], 'Press Ctrl-C to stop everything', [harnessPort(5678), harnessPort(4780)]);
       expect(demo.output()).toContain('Stopping n8n and the simulator…\nStopped.');
     }
   });
 
   it('stops a test run holding a single n8n', async () => {
-    await startThenCtrlC('npx', ['tsx', 'test/support/hold-stack.ts', 'single', '5760'], 'Stack ready.', [5760]);
+    await startThenCtrlC('npx', ['tsx', 'test/support/hold-stack.ts', 'single', String(harnessPort(5760))], 'Stack ready.', [harnessPort(5760)]);
   });
 
   it('stops a test run holding the queue-mode stack: n8n main, processors and worker, PostgreSQL, Redis and nginx', async () => {
     // Balancer, main, two processors, worker, PostgreSQL, Redis, and each n8n process's task broker.
-    const ports = Array.from({ length: 11 }, (_, offset) => 5770 + offset);
-    await startThenCtrlC('npx', ['tsx', 'test/support/hold-stack.ts', 'queue', '5770'], 'Stack ready.', ports);
+    const ports = Array.from({ length: 11 }, (_, offset) => harnessPort(5770) + offset);
+    await startThenCtrlC('npx', ['tsx', 'test/support/hold-stack.ts', 'queue', String(harnessPort(5770))], 'Stack ready.', ports);
   });
 });

@@ -8,6 +8,7 @@ import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, secretSaved, triggerItem, type Deployment } from '../../harness/deployment';
 import type { EditableWorkflow } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR } from '../../harness/paths';
+import { harnessPort } from '../../harness/ports';
 import type { Routing } from '../../harness/balancer';
 import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
 import { fire, post, setDeliveryFaults } from '../../harness/traffic';
@@ -19,7 +20,7 @@ let stack: QueueStack;
 const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
-  stack = await startQueueStack({ basePort: 5720, name: 'queue', simulator: { timeScale: 0.001 } });
+  stack = await startQueueStack({ basePort: harnessPort(5720), name: 'queue', simulator: { timeScale: 0.001 } });
 }, 600_000);
 
 afterAll(async () => {
