@@ -18,3 +18,6 @@ export interface SigningCredentials {
   readonly signatureHeader?: string;
   readonly verification?: 'required' | 'disabled';
 }
+
+/** A credential field as text: n8n hands over whatever a stored or imported credential holds. */
+export const text = (value: unknown) => (typeof value === 'string' ? value : undefined);

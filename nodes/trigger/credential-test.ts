@@ -1,8 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { signingSetupProblem } from '../../shared/signing-setup';
 import type { VendorDefinition } from '../../shared/vendor-definition';
-
-const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+import { text } from './credential-names';
 
 /** Checks a signing credential when it is saved: what can be checked before the first delivery. */
 export function signingSecretTest(vendor: VendorDefinition) {

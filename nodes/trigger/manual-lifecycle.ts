@@ -1,10 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import { signingSetupProblem } from '../../shared/signing-setup';
 import type { VendorDefinition } from '../../shared/vendor-definition';
-import { credentialName } from './credential-names';
+import { credentialName, text } from './credential-names';
 import type { WebhookMethods } from './lifecycle';
-
-const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /**
  * Activation for a vendor without an API. The user adds the webhook in the vendor's settings, so
