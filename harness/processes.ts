@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /** What /proc says of the processes here: how the harness knows which servers are still there. */
@@ -29,3 +29,38 @@ export function portAnswers(port: number): Promise<boolean> {
     socket.on('error', () => resolve(false));
   });
 }
+
+/** Every process below `root`, whatever group it moved to: the servers run in groups of their own. */
+export function descendantsOf(root: number): number[] {
+  const parents = processTable();
+  const found = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, parent] of parents) {
+      if (parent !== undefined && found.has(parent) && !found.has(pid)) {
+        found.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+
+/** Still there, and not merely a zombie waiting for its parent to read its status. */
+export function alive(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return false;
+  try {
+    return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export const describeProcess = (pid: number) => {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
+  } catch {
+    return `${pid}`;
+  }
+};

@@ -4,10 +4,9 @@
  * ports must be free, and the same command must work again right after.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { ROOT } from '../../harness/paths';
 import { harnessPort } from '../../harness/ports';
-import { portAnswers, processTable } from '../../harness/processes';
+import { alive, describeProcess, descendantsOf, portAnswers } from '../../harness/processes';
 
 jest.setTimeout(900_000);
 
@@ -34,41 +33,6 @@ async function outputUntil(job: Job, line: string, timeoutMs: number): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
-
-/** Every process below `root`, whatever group it moved to: the servers run in groups of their own. */
-function descendantsOf(root: number): number[] {
-  const parents = processTable();
-  const found = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, parent] of parents) {
-      if (parent !== undefined && found.has(parent) && !found.has(pid)) {
-        found.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return [...found];
-}
-
-/** Still there, and not merely a zombie waiting for its parent to read its status. */
-function alive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  try {
-    return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-const describeProcess = (pid: number) => {
-  try {
-    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
-  } catch {
-    return `${pid}`;
-  }
-};
 
 /** Runs the job until `ready`, presses Ctrl-C, and checks that nothing it started is left. */
 async function startThenCtrlC(command: string, args: string[], ready: string, ports: number[]): Promise<Job> {
