@@ -1,39 +1,26 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { deliveryHeaders, VENDORS } from '../shared';
+import { VENDORS } from '../shared';
 import { deployTrigger, manualSecretOf } from '../harness/deployment';
-import { ROOT } from '../harness/paths';
 import type { N8nStack, Stack } from '../harness/stack';
 import { waitFor } from '../harness/wait';
-import { PAYLOADS } from './payloads';
+import { load, loadDistinct, type LoadResult, type PlannedRequest } from './load';
+import { repeatedBody, signedPool } from './signed-pool';
 
-const run = promisify(execFile);
-const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
-
-export interface LoadResult {
-  readonly requestsPerSecond: number;
-  readonly statuses: Record<string, number>;
-  readonly latencyP99Ms: number;
-}
-
-export interface N8nRow {
-  readonly concurrency: number;
+export interface BenchLoad {
+  readonly connections: number;
   readonly seconds: number;
-  readonly builtinWebhook: LoadResult;
-  readonly oursAccepted: LoadResult;
-  readonly oursForged: LoadResult;
-  readonly ratios: { acceptedOverBuiltin: number; rejectedOverAccepted: number };
 }
 
-/** Load from a separate process (autocannon), so the generator does not share n8n's event loop. */
-export async function load(url: string, headers: Record<string, string>, body: Buffer, concurrency: number, seconds: number): Promise<LoadResult> {
-  const args = [AUTOCANNON, '--json', '-c', String(concurrency), '-d', String(seconds), '-m', 'POST', '-b', body.toString('utf8')];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
-  const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; statusCodeStats?: Record<string, { count: number }>; '2xx': number; non2xx: number };
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]));
-  return { requestsPerSecond: result.requests.average, statuses, latencyP99Ms: result.latency.p99 };
+/** One n8n instance under one setting: what it accepts, what it refuses and how fast. */
+export interface N8nRow {
+  readonly builtinWebhook: LoadResult;
+  /** Distinct, correctly signed events with dedupe on: what users run. */
+  readonly oursAccepted: LoadResult;
+  /** One body sent again and again with dedupe off: the figure this bench reported before. */
+  readonly oursRepeatedBodyDedupeOff: LoadResult;
+  readonly oursForged: LoadResult;
+  /** n8n's own refusals, before any node runs: the floor a forged delivery is measured against. */
+  readonly refusedUnregisteredPath: LoadResult;
+  readonly refusedWrongMethod: LoadResult;
 }
 
 export async function drained(stack: N8nStack, workflowId: string): Promise<void> {
@@ -52,19 +39,17 @@ export async function drained(stack: N8nStack, workflowId: string): Promise<void
   }, (settled) => settled, 600_000);
 }
 
-/** A published Konver trigger, and the body and signed headers every benchmark sends it. */
-export async function benchTrigger(stack: N8nStack, name: string) {
-  const { body } = PAYLOADS[0]!;
-  const vendor = VENDORS.konver;
-  // Repeats of one body are the point of a load test, so dedupe is off here.
-  const trigger = await deployTrigger(stack, 'konver', { events: ['*'], options: { dedupe: false }, name: `Bench: ${name}` });
+/** Enough distinct deliveries that none repeats within `seconds` at any rate one process reaches here. */
+export const distinctPoolSize = (seconds: number) => seconds * 500;
+
+/** A published Konver trigger (dedupe on, as users run it, unless told otherwise) and the secret it verifies with. */
+export async function benchTrigger(stack: N8nStack, name: string, options: Record<string, unknown> = {}) {
+  const trigger = await deployTrigger(stack, 'konver', { events: ['*'], options, name: `Bench: ${name}` });
   await trigger.publish();
-  return { trigger, body, signed: deliveryHeaders(vendor, body, manualSecretOf(vendor), undefined) };
+  return { trigger, secret: manualSecretOf(VENDORS.konver) };
 }
 
-/** Our trigger against n8n's own Webhook node, same instance, payload and concurrency; then forged traffic. */
-export async function benchN8n(stack: Stack, options: { concurrency: number; seconds: number }): Promise<N8nRow> {
-  const { trigger: ours, body, signed } = await benchTrigger(stack, 'Konver Trigger');
+async function builtinWebhook(stack: Stack) {
   const builtin = await stack.api.createWorkflow({
     name: 'Bench: built-in Webhook',
     nodes: [
@@ -75,29 +60,37 @@ export async function benchN8n(stack: Stack, options: { concurrency: number; sec
     settings: { executionOrder: 'v1' },
   });
   await stack.api.publish(builtin.id);
-  const builtinUrl = `${stack.n8n.url}/webhook/bench-builtin`;
-  await waitFor('the built-in webhook', async () => (await fetch(builtinUrl, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === 200);
+  const url = `${stack.n8n.url}/webhook/bench-builtin`;
+  await waitFor('the built-in webhook', async () => (await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === 200);
+  return { id: builtin.id, url };
+}
 
-  const forged = deliveryHeaders(VENDORS.konver, body, 'not-the-secret', undefined);
-  const { concurrency, seconds } = options;
-  await load(builtinUrl, signed, body, concurrency, 3);
-  await load(ours.productionUrl, signed, body, concurrency, 3);
+/**
+ * In one instance: our trigger against n8n's own Webhook node (the same distinct, signed bodies,
+ * each followed by the same No Operation node), forged deliveries, and n8n's own refusals of a
+ * path nobody registered and of our path with a method it does not take.
+ */
+export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad): Promise<N8nRow> {
+  const { trigger: ours, secret } = await benchTrigger(stack, 'Konver Trigger');
+  const { trigger: repeated } = await benchTrigger(stack, 'Konver Trigger, dedupe off', { dedupe: false });
+  const builtin = await builtinWebhook(stack);
+  const measured = (url: string, requests: readonly PlannedRequest[]) => ({ url, connections, seconds, requests });
+  const warmup = signedPool(distinctPoolSize(3), secret);
+  const events = signedPool(distinctPoolSize(seconds), secret);
+  const forgeries = signedPool(2000, 'not-the-secret');
+
+  await load({ url: builtin.url, connections, seconds: 3, requests: warmup });
+  await loadDistinct({ url: ours.productionUrl, connections, seconds: 3, requests: warmup });
   await drained(stack, builtin.id);
   await drained(stack, ours.id);
-  const builtinWebhook = await load(builtinUrl, signed, body, concurrency, seconds);
+  const builtinResult = await load(measured(builtin.url, events));
   await drained(stack, builtin.id);
-  const oursAccepted = await load(ours.productionUrl, signed, body, concurrency, seconds);
+  const oursAccepted = await loadDistinct(measured(ours.productionUrl, events));
   await drained(stack, ours.id);
-  const oursForged = await load(ours.productionUrl, forged, body, concurrency, seconds);
-  return {
-    concurrency,
-    seconds,
-    builtinWebhook,
-    oursAccepted,
-    oursForged,
-    ratios: {
-      acceptedOverBuiltin: oursAccepted.requestsPerSecond / builtinWebhook.requestsPerSecond,
-      rejectedOverAccepted: oursForged.requestsPerSecond / oursAccepted.requestsPerSecond,
-    },
-  };
+  const oursRepeatedBodyDedupeOff = await load(measured(repeated.productionUrl, repeatedBody(secret)));
+  await drained(stack, repeated.id);
+  const oursForged = await load(measured(ours.productionUrl, forgeries));
+  const refusedUnregisteredPath = await load(measured(`${stack.n8n.url}/webhook/convhooks-bench-nobody-registered-this`, forgeries));
+  const refusedWrongMethod = await load(measured(ours.productionUrl, forgeries.map((request) => ({ ...request, method: 'PUT' }))));
+  return { builtinWebhook: builtinResult, oursAccepted, oursRepeatedBodyDedupeOff, oursForged, refusedUnregisteredPath, refusedWrongMethod };
 }
