@@ -77,6 +77,7 @@ function n8nResults(runs: readonly { setting: N8nSetting; row: N8nRow }[], { con
       compared(`${label}, distinct signed events, dedupe on, vs built-in Webhook node (req/s)`, rate(row.oursAccepted), rate(row.builtinWebhook), target(TARGETS.acceptedOverBuiltin)),
       compared(`${label}, forged signatures (401) vs n8n refusing an unregistered path (req/s)`, rate(row.oursForged), rate(row.refusedUnregisteredPath), target(TARGETS.forgedOverRefusalFloor)),
       compared(`${label}, forged signatures (401) vs n8n refusing our path for a method it does not take (req/s)`, rate(row.oursForged), rate(row.refusedWrongMethod), target(TARGETS.forgedOverRefusalFloor)),
+      compared(`${label}, forged signatures (401) vs n8n's Webhook node refusing a request without its header auth (403) (req/s)`, rate(row.oursForged), rate(row.builtinRefusingHeaderAuth)),
       compared(`${label}, forged signatures vs distinct signed events accepted (req/s)`, rate(row.oursForged), rate(row.oursAccepted)),
       compared(`${label}, one body repeated with dedupe off (the earlier bench's figure) vs distinct events, dedupe on (req/s)`, rate(row.oursRepeatedBodyDedupeOff), rate(row.oursAccepted)),
     ];

@@ -21,6 +21,8 @@ export interface N8nRow {
   /** n8n's own refusals, before any node runs: the floor a forged delivery is measured against. */
   readonly refusedUnregisteredPath: LoadResult;
   readonly refusedWrongMethod: LoadResult;
+  /** n8n's Webhook node refusing a request without its header-auth value (403): a refusal by a node, as ours is. */
+  readonly builtinRefusingHeaderAuth: LoadResult;
 }
 
 export async function drained(stack: N8nStack, workflowId: string): Promise<void> {
@@ -49,31 +51,39 @@ export async function benchTrigger(stack: N8nStack, name: string, options: Recor
   return { trigger, secret: manualSecretOf(VENDORS.konver) };
 }
 
-async function builtinWebhook(stack: Stack) {
+/** n8n's own Webhook node at `path` → the No Operation node, published and answering. */
+async function builtinWebhook(stack: Stack, path: string, auth?: { credentialId: string }) {
+  const authentication = auth === undefined ? {} : { authentication: 'headerAuth' };
+  const credentials = auth === undefined ? {} : { credentials: { httpHeaderAuth: { id: auth.credentialId, name: 'Bench header auth' } } };
   const builtin = await stack.api.createWorkflow({
-    name: 'Bench: built-in Webhook',
+    name: `Bench: built-in Webhook at ${path}`,
     nodes: [
-      { id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'bench-builtin', parameters: { httpMethod: 'POST', path: 'bench-builtin', responseMode: 'onReceived', options: {} } },
+      { id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: path, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', ...authentication, options: {} }, ...credentials },
       { id: 'w2', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
     ],
     connections: { Webhook: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
     settings: { executionOrder: 'v1' },
   });
   await stack.api.publish(builtin.id);
-  const url = `${stack.n8n.url}/webhook/bench-builtin`;
-  await waitFor('the built-in webhook', async () => (await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === 200);
+  const url = `${stack.n8n.url}/webhook/${path}`;
+  const answering = auth === undefined ? 200 : 403;
+  await waitFor(`the built-in webhook at ${path}`, async () => (await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === answering);
   return { id: builtin.id, url };
 }
 
 /**
  * In one instance: our trigger against n8n's own Webhook node (the same distinct, signed bodies,
- * each followed by the same No Operation node), forged deliveries, and n8n's own refusals of a
- * path nobody registered and of our path with a method it does not take.
+ * each followed by the same No Operation node), forged deliveries, n8n's own refusals of a path
+ * nobody registered and of our path with a method it does not take, and n8n's Webhook node
+ * refusing a request that fails its header auth.
  */
 export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad): Promise<N8nRow> {
   const { trigger: ours, secret } = await benchTrigger(stack, 'Konver Trigger');
   const { trigger: repeated } = await benchTrigger(stack, 'Konver Trigger, dedupe off', { dedupe: false });
-  const builtin = await builtinWebhook(stack);
+  const builtin = await builtinWebhook(stack, 'bench-builtin');
+  // n8n's own node refusing what fails its check: header auth, which it reads from a credential on every request.
+  const headerAuth = await stack.api.createCredential('Bench header auth', 'httpHeaderAuth', { name: 'X-Bench-Auth', value: 'bench-header-secret' });
+  const guarded = await builtinWebhook(stack, 'bench-builtin-header-auth', { credentialId: headerAuth.id });
   const measured = (url: string, requests: readonly PlannedRequest[]) => ({ url, connections, seconds, requests });
   const warmup = signedPool(distinctPoolSize(3), secret);
   const events = signedPool(distinctPoolSize(seconds), secret);
@@ -92,5 +102,6 @@ export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad
   const oursForged = await load(measured(ours.productionUrl, forgeries));
   const refusedUnregisteredPath = await load(measured(`${stack.n8n.url}/webhook/convhooks-bench-nobody-registered-this`, forgeries));
   const refusedWrongMethod = await load(measured(ours.productionUrl, forgeries.map((request) => ({ ...request, method: 'PUT' }))));
-  return { builtinWebhook: builtinResult, oursAccepted, oursRepeatedBodyDedupeOff, oursForged, refusedUnregisteredPath, refusedWrongMethod };
+  const builtinRefusingHeaderAuth = await load(measured(guarded.url, forgeries));
+  return { builtinWebhook: builtinResult, oursAccepted, oursRepeatedBodyDedupeOff, oursForged, refusedUnregisteredPath, refusedWrongMethod, builtinRefusingHeaderAuth };
 }
