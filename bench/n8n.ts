@@ -2,7 +2,7 @@ import { VENDORS } from '../shared';
 import { deployTrigger, manualSecretOf } from '../harness/deployment';
 import type { N8nStack, Stack } from '../harness/stack';
 import { waitFor } from '../harness/wait';
-import { load, loadDistinct, type LoadResult, type PlannedRequest } from './load';
+import { load, loadDistinct, type LoadPlan, type LoadResult, type WorkerResult } from './load';
 import { repeatedBody, signedPool } from './signed-pool';
 
 export interface BenchLoad {
@@ -40,6 +40,9 @@ export async function drained(stack: N8nStack, workflowId: string): Promise<void
     return settled;
   }, (settled) => settled, 600_000);
 }
+
+/** How many slices each phase's time is cut into, taken in turn with the other phases'. */
+const ROUNDS = 3;
 
 /** Enough distinct deliveries that none repeats within `seconds` at any rate one process reaches here. */
 export const distinctPoolSize = (seconds: number) => seconds * 500;
@@ -84,24 +87,45 @@ export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad
   // n8n's own node refusing what fails its check: header auth, which it reads from a credential on every request.
   const headerAuth = await stack.api.createCredential('Bench header auth', 'httpHeaderAuth', { name: 'X-Bench-Auth', value: 'bench-header-secret' });
   const guarded = await builtinWebhook(stack, 'bench-builtin-header-auth', { credentialId: headerAuth.id });
-  const measured = (url: string, requests: readonly PlannedRequest[]) => ({ url, connections, seconds, requests });
   const warmup = signedPool(distinctPoolSize(3), secret);
-  const events = signedPool(distinctPoolSize(seconds), secret);
-  const forgeries = signedPool(2000, 'not-the-secret');
-
   await load({ url: builtin.url, connections, seconds: 3, requests: warmup });
   await loadDistinct({ url: ours.productionUrl, connections, seconds: 3, requests: warmup });
   await drained(stack, builtin.id);
   await drained(stack, ours.id);
-  const builtinResult = await load(measured(builtin.url, events));
-  await drained(stack, builtin.id);
-  const oursAccepted = await loadDistinct(measured(ours.productionUrl, events));
-  await drained(stack, ours.id);
-  const oursRepeatedBodyDedupeOff = await load(measured(repeated.productionUrl, repeatedBody(secret)));
-  await drained(stack, repeated.id);
-  const oursForged = await load(measured(ours.productionUrl, forgeries));
-  const refusedUnregisteredPath = await load(measured(`${stack.n8n.url}/webhook/convhooks-bench-nobody-registered-this`, forgeries));
-  const refusedWrongMethod = await load(measured(ours.productionUrl, forgeries.map((request) => ({ ...request, method: 'PUT' }))));
-  const builtinRefusingHeaderAuth = await load(measured(guarded.url, forgeries));
-  return { builtinWebhook: builtinResult, oursAccepted, oursRepeatedBodyDedupeOff, oursForged, refusedUnregisteredPath, refusedWrongMethod, builtinRefusingHeaderAuth };
+
+  const slice = seconds / ROUNDS;
+  const forgeries = signedPool(2000, 'not-the-secret');
+  const events = () => signedPool(distinctPoolSize(slice), secret);
+  // Each phase's plan for one round; `drain` names the workflow whose executions must end before the next phase.
+  const phases: Record<keyof N8nRow, { plan: () => LoadPlan; distinct?: boolean; drain?: string }> = {
+    builtinWebhook: { plan: () => ({ url: builtin.url, connections, seconds: slice, requests: events() }), drain: builtin.id },
+    oursAccepted: { plan: () => ({ url: ours.productionUrl, connections, seconds: slice, requests: events() }), distinct: true, drain: ours.id },
+    oursRepeatedBodyDedupeOff: { plan: () => ({ url: repeated.productionUrl, connections, seconds: slice, requests: repeatedBody(secret) }), drain: repeated.id },
+    oursForged: { plan: () => ({ url: ours.productionUrl, connections, seconds: slice, requests: forgeries }) },
+    refusedUnregisteredPath: { plan: () => ({ url: `${stack.n8n.url}/webhook/convhooks-bench-nobody-registered-this`, connections, seconds: slice, requests: forgeries }) },
+    refusedWrongMethod: { plan: () => ({ url: ours.productionUrl, connections, seconds: slice, requests: forgeries.map((request) => ({ ...request, method: 'PUT' })) }) },
+    builtinRefusingHeaderAuth: { plan: () => ({ url: guarded.url, connections, seconds: slice, requests: forgeries }) },
+  };
+  const names = Object.keys(phases) as (keyof N8nRow)[];
+  const rounds = new Map<keyof N8nRow, WorkerResult[]>(names.map((name) => [name, []]));
+  // Phases take turns, a slice each: the machine's other load then weighs on every phase alike.
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const name of names) {
+      const phase = phases[name];
+      rounds.get(name)!.push(await (phase.distinct ? loadDistinct : load)(phase.plan()));
+      if (phase.drain !== undefined) await drained(stack, phase.drain);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, combined(rounds.get(name)!)])) as unknown as N8nRow;
+}
+
+/** Rounds of equal length as one result: their mean rate, every answer counted, the worst p99. */
+function combined(results: readonly WorkerResult[]): LoadResult {
+  const statuses: Record<string, number> = {};
+  for (const result of results) for (const [code, count] of Object.entries(result.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
+  return {
+    requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0) / results.length,
+    statuses,
+    latencyP99Ms: Math.max(...results.map((result) => result.latencyP99Ms)),
+  };
 }
