@@ -1,90 +1,162 @@
-// `npm run bench`: the core's hot path against the floor and two well-known verifiers, our
-// trigger against n8n's own Webhook node in one real n8n, and the package's size. Every figure
-// is a ratio to a baseline measured in the same run.
+// `npm run bench`: the core's hot path against the floor and two well-known verifiers; our
+// trigger against n8n's own Webhook node and against n8n's own refusals, in one real n8n per
+// setting; queue mode against a single process; and the package's size. Every figure is a
+// ratio to a baseline measured in the same run.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { triggerPackageFolders } from '../harness/n8n-packages';
+import { describeSettings, WEBHOOK_VOLUME_SETTINGS } from '../harness/n8n-tuning';
 import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
 import { harnessPort } from '../harness/ports';
 import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
-import { benchCore } from './core';
-import { benchN8n, type N8nRow } from './n8n';
+import { benchCore, type CoreRow } from './core';
+import { benchN8n, type BenchLoad, type N8nRow } from './n8n';
+import { compared, measuredOnly, resultsTable, type BenchResult } from './results';
 import { throughput, type Throughput } from './throughput';
 
-const TARGETS = { oursOverFloor: 0.75, oursOverStandardwebhooks: 2, oursOverStripe1KB: 1, acceptedOverBuiltin: 0.95, rejectedOverAccepted: 10, tarballKB: 150, runtimeDependencies: 0 };
+const TARGETS = {
+  oursOverFloor: { atLeast: 0.75 },
+  oursOverStandardwebhooks: { atLeast: 2 },
+  oursOverStripe1KB: { atLeast: 1 },
+  acceptedOverBuiltin: { atLeast: 0.95 },
+  forgedOverRefusalFloor: { atLeast: 0.9 },
+  tarballKB: { atMost: 150 },
+  runtimeDependencies: { atMost: 0 },
+} as const;
 
-const fmt = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2));
-const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+interface N8nSetting {
+  readonly name: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** The targets on our trigger apply under the setting we recommend. */
+  readonly recommended: boolean;
+}
 
+const SETTINGS: readonly N8nSetting[] = [
+  { name: "n8n's defaults", env: {}, recommended: false },
+  { name: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }, recommended: false },
+  { name: `recommended (${describeSettings(WEBHOOK_VOLUME_SETTINGS)})`, env: WEBHOOK_VOLUME_SETTINGS, recommended: true },
+];
+
+/** `BENCH_PARTS=core,n8n,queue` (any of them) runs only those parts; all by default. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'core,n8n,queue').split(',').map((part) => part.trim()));
+
+/** The largest of the five packages as n8n installs it (built first), and the most runtime dependencies any declares. */
 function packageFigures() {
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  const pkg = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: ROOT, encoding: 'utf8' }));
-  return { tarballKB: packed.size / 1024, unpackedKB: packed.unpackedSize / 1024, files: packed.entryCount, runtimeDependencies: Object.keys(pkg.dependencies ?? {}).length };
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+  const packages = triggerPackageFolders().map((folder) => {
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: folder, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+    return { name: manifest.name, tarballKB: packed.size / 1024, files: packed.entryCount, runtimeDependencies: Object.keys(manifest.dependencies ?? {}).length };
+  });
+  return { packages, tarballKB: Math.max(...packages.map((pkg) => pkg.tarballKB)), runtimeDependencies: Math.max(...packages.map((pkg) => pkg.runtimeDependencies)) };
+}
+
+function coreResults(core: readonly CoreRow[]): BenchResult[] {
+  return core.flatMap((row) => {
+    const at1KB = row.bytes <= 2048;
+    const ours = row.opsPerSecond.ours;
+    return [
+      compared(`core ${row.payload}: ours (verify + parse + validate) vs floor`, ours, row.opsPerSecond.floor, TARGETS.oursOverFloor),
+      compared(`core ${row.payload}: ours vs standardwebhooks`, ours, row.opsPerSecond.standardwebhooks, TARGETS.oursOverStandardwebhooks),
+      compared(`core ${row.payload}: ours vs Stripe constructEvent`, ours, row.opsPerSecond.stripe, at1KB ? TARGETS.oursOverStripe1KB : undefined),
+      compared(`core ${row.payload}: ours rejecting a forgery`, row.opsPerSecond.oursForged, ours),
+    ];
+  });
+}
+
+function n8nResults(runs: readonly { setting: N8nSetting; row: N8nRow }[], { connections, seconds }: BenchLoad): BenchResult[] {
+  const defaults = runs[0]!.row;
+  return runs.flatMap(({ setting, row }) => {
+    const label = `n8n, ${setting.name}, ${connections} connections, ${seconds} s: our trigger`;
+    const target = <T>(value: T) => (setting.recommended ? value : undefined);
+    const rate = (result: { requestsPerSecond: number }) => result.requestsPerSecond;
+    const results = [
+      compared(`${label}, distinct signed events, dedupe on, vs built-in Webhook node (req/s)`, rate(row.oursAccepted), rate(row.builtinWebhook), target(TARGETS.acceptedOverBuiltin)),
+      compared(`${label}, forged signatures (401) vs n8n refusing an unregistered path (req/s)`, rate(row.oursForged), rate(row.refusedUnregisteredPath), target(TARGETS.forgedOverRefusalFloor)),
+      compared(`${label}, forged signatures (401) vs n8n refusing our path for a method it does not take (req/s)`, rate(row.oursForged), rate(row.refusedWrongMethod), target(TARGETS.forgedOverRefusalFloor)),
+      compared(`${label}, forged signatures (401) vs n8n's Webhook node refusing a request without its header auth (403) (req/s)`, rate(row.oursForged), rate(row.builtinRefusingHeaderAuth)),
+      compared(`${label}, forged signatures vs distinct signed events accepted (req/s)`, rate(row.oursForged), rate(row.oursAccepted)),
+      compared(`${label}, one body repeated with dedupe off (the earlier bench's figure) vs distinct events, dedupe on (req/s)`, rate(row.oursRepeatedBodyDedupeOff), rate(row.oursAccepted)),
+    ];
+    if (row === defaults) return results;
+    const effect = `n8n, ${setting.name} vs n8n's defaults`;
+    return [
+      ...results,
+      compared(`${effect}: built-in Webhook node (req/s)`, rate(row.builtinWebhook), rate(defaults.builtinWebhook)),
+      compared(`${effect}: our trigger, distinct signed events (req/s)`, rate(row.oursAccepted), rate(defaults.oursAccepted)),
+      compared(`${effect}: our trigger, forged signatures (req/s)`, rate(row.oursForged), rate(defaults.oursForged)),
+    ];
+  });
+}
+
+function queueResults(scale: Record<string, Throughput>, connections: number): BenchResult[] {
+  const single = scale.single;
+  if (single === undefined) return [];
+  const label = `n8n queue mode (main, 2 webhook processors, 1 worker; PostgreSQL, Redis; ${describeSettings(WEBHOOK_VOLUME_SETTINGS)})`;
+  return (
+    [
+      ['balanced', 'through nginx'],
+      ['direct', 'each processor loaded directly'],
+    ] as const
+  ).flatMap(([key, how]) => {
+    const row = scale[key];
+    if (row === undefined) return [];
+    return [
+      compared(`${label}, ${how}, ${connections} connections: accepted deliveries/s vs single process`, row.acceptedPerSecond, single.acceptedPerSecond),
+      compared(`${label}, ${how}: executions finished/s vs single process`, row.executionsPerSecond, single.executionsPerSecond),
+    ];
+  });
 }
 
 async function main() {
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-  console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`);
-  const core = benchCore();
-  const pkg = packageFigures();
-  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
-  const seconds = Number(process.env.BENCH_SECONDS ?? 15);
-  // n8n runs every webhook request but its own Webhook node's inside a fresh expression isolate
-  // (engine "vm", the default); the "legacy" engine removes that cost for both, isolating ours.
-  const engines: Record<string, N8nRow> = {};
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), loadAverageAtStart: loadavg() };
+  console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(' ')}`);
+  const core = PARTS.has('core') ? benchCore() : [];
+  const load: BenchLoad = { connections: Number(process.env.BENCH_CONCURRENCY ?? 10), seconds: Number(process.env.BENCH_SECONDS ?? 12) };
+  const runs: { setting: N8nSetting; row: N8nRow }[] = [];
   const scale: Record<string, Throughput> = {};
-  const load = { concurrency, seconds };
-  for (const engine of ['vm', 'legacy']) {
-    const stack = await startStack({ n8nPort: harnessPort(5712), name: `bench-${engine}`, n8nEnv: { N8N_EXPRESSION_ENGINE: engine } });
-    try {
-      engines[engine] = await benchN8n(stack, load);
-      if (engine === 'vm') scale.single = await throughput(stack, (url) => [url], { ...load, name: 'single process' });
-    } finally {
-      await stack.stop();
+  if (PARTS.has('n8n')) {
+    for (const setting of SETTINGS) {
+      const stack = await startStack({ n8nPort: harnessPort(5712), name: 'bench', n8nEnv: setting.env });
+      try {
+        console.log(`Measuring n8n, ${setting.name}`);
+        runs.push({ setting, row: await benchN8n(stack, load) });
+        // Queue mode runs with the recommended settings: its single-process baseline does too.
+        if (setting.recommended && PARTS.has('queue')) scale.single = await throughput(stack, (url) => [url], { ...load, name: 'single process' });
+      } finally {
+        await stack.stop();
+      }
     }
   }
-  // The same machine in queue mode: n8n's default engine, as the single-process baseline above.
-  const queue = await startQueueStack({ basePort: harnessPort(5740), name: 'bench-queue' });
-  try {
-    scale.balanced = await throughput(queue, (url) => [url], { ...load, name: 'queue mode, balanced' });
-    const direct = (url: string) => queue.processors.map((processor) => url.replace(queue.webhookBase, processor.url));
-    scale.direct = await throughput(queue, direct, { ...load, name: 'queue mode, processors loaded directly' });
-  } finally {
-    await queue.stop();
+  if (PARTS.has('queue') && scale.single !== undefined) {
+    const queue = await startQueueStack({ basePort: harnessPort(5740), name: 'bench-queue' });
+    try {
+      scale.balanced = await throughput(queue, (url) => [url], { ...load, name: 'queue mode, balanced' });
+      const direct = (url: string) => queue.processors.map((processor) => url.replace(queue.webhookBase, processor.url));
+      scale.direct = await throughput(queue, direct, { ...load, name: 'queue mode, processors loaded directly' });
+    } finally {
+      await queue.stop();
+    }
   }
 
-  const lines = [
-    '| measure | ops/s or value | baseline | ratio | target | |',
-    '| --- | --- | --- | --- | --- | --- |',
+  const pkg = packageFigures();
+  const results = [
+    ...coreResults(core),
+    ...n8nResults(runs, load),
+    ...queueResults(scale, load.connections),
+    measuredOnly('package: packed tarball, the largest of the five (KB)', pkg.tarballKB, TARGETS.tarballKB),
+    measuredOnly('package: runtime dependencies, the most of the five', pkg.runtimeDependencies, TARGETS.runtimeDependencies),
   ];
-  for (const row of core) {
-    const at1KB = row.bytes <= 2048;
-    lines.push(`| core ${row.payload}: ours (verify + parse + validate) vs floor | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.floor)} | ${fmt(row.ratios.oursOverFloor)} | ≥ ${TARGETS.oursOverFloor} | ${verdict(row.ratios.oursOverFloor >= TARGETS.oursOverFloor)} |`);
-    lines.push(`| core ${row.payload}: ours vs standardwebhooks | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.standardwebhooks)} | ${fmt(row.ratios.oursOverStandardwebhooks)} | ≥ ${TARGETS.oursOverStandardwebhooks} | ${verdict(row.ratios.oursOverStandardwebhooks >= TARGETS.oursOverStandardwebhooks)} |`);
-    lines.push(`| core ${row.payload}: ours vs Stripe constructEvent | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.stripe)} | ${fmt(row.ratios.oursOverStripe)} | ${at1KB ? `≥ ${TARGETS.oursOverStripe1KB}` : '—'} | ${at1KB ? verdict(row.ratios.oursOverStripe >= TARGETS.oursOverStripe1KB) : ''} |`);
-    lines.push(`| core ${row.payload}: ours rejecting a forgery | ${fmt(row.opsPerSecond.oursForged)} | ${fmt(row.opsPerSecond.ours)} | ${fmt(row.opsPerSecond.oursForged / row.opsPerSecond.ours)} | — | |`);
-  }
-  for (const [engine, row] of Object.entries(engines)) {
-    const label = `n8n (expression engine "${engine}"${engine === 'vm' ? ', the default' : ''}), ${concurrency} connections, ${seconds} s`;
-    lines.push(`| ${label}: our trigger, valid signatures vs built-in Webhook node (req/s) | ${fmt(row.oursAccepted.requestsPerSecond)} | ${fmt(row.builtinWebhook.requestsPerSecond)} | ${fmt(row.ratios.acceptedOverBuiltin)} | ≥ ${TARGETS.acceptedOverBuiltin} | ${verdict(row.ratios.acceptedOverBuiltin >= TARGETS.acceptedOverBuiltin)} |`);
-    lines.push(`| ${label}: our trigger, forged signatures (401, no execution) vs accepted (req/s) | ${fmt(row.oursForged.requestsPerSecond)} | ${fmt(row.oursAccepted.requestsPerSecond)} | ${fmt(row.ratios.rejectedOverAccepted)} | ≥ ${TARGETS.rejectedOverAccepted} | ${verdict(row.ratios.rejectedOverAccepted >= TARGETS.rejectedOverAccepted)} |`);
-  }
-  const queueLabel = 'n8n queue mode (main, 2 webhook processors, 1 worker; PostgreSQL, Redis)';
-  for (const [key, label] of [['balanced', 'through nginx'], ['direct', 'each processor loaded directly']] as const) {
-    const row = scale[key]!;
-    const single = scale.single!;
-    lines.push(`| ${queueLabel}, ${label}, ${concurrency} connections: accepted deliveries/s vs single process | ${fmt(row.acceptedPerSecond)} | ${fmt(single.acceptedPerSecond)} | ${fmt(row.acceptedPerSecond / single.acceptedPerSecond)} | — | |`);
-    lines.push(`| ${queueLabel}, ${label}: executions finished/s vs single process | ${fmt(row.executionsPerSecond)} | ${fmt(single.executionsPerSecond)} | ${fmt(row.executionsPerSecond / single.executionsPerSecond)} | — | |`);
-  }
-  lines.push(`| package: packed tarball (KB) | ${fmt(pkg.tarballKB)} | | | ≤ ${TARGETS.tarballKB} | ${verdict(pkg.tarballKB <= TARGETS.tarballKB)} |`);
-  lines.push(`| package: runtime dependencies | ${pkg.runtimeDependencies} | | | ${TARGETS.runtimeDependencies} | ${verdict(pkg.runtimeDependencies === TARGETS.runtimeDependencies)} |`);
-  const table = lines.join('\n');
-  console.log(`\n${table}\n`);
+  const table = resultsTable(results);
+  const loadAverageAtEnd = loadavg();
+  console.log(`\n${table}\n\nLoad average at the end: ${loadAverageAtEnd.map((value) => value.toFixed(2)).join(' ')}`);
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = join(ARTIFACTS_DIR, 'bench.json');
-  writeFileSync(file, `${JSON.stringify({ machine, targets: TARGETS, core, n8n: engines, scale, package: pkg, table }, null, 2)}\n`);
+  const n8n = Object.fromEntries(runs.map(({ setting, row }) => [setting.name, { env: setting.env, ...row }]));
+  writeFileSync(file, `${JSON.stringify({ machine: { ...machine, loadAverageAtEnd }, load, results, core, n8n, scale, package: pkg, table }, null, 2)}\n`);
   console.log(`Written to ${file}`);
 }
 

@@ -1,39 +1,28 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { deliveryHeaders, VENDORS } from '../shared';
+import { VENDORS } from '../shared';
 import { deployTrigger, manualSecretOf } from '../harness/deployment';
-import { ROOT } from '../harness/paths';
 import type { N8nStack, Stack } from '../harness/stack';
 import { waitFor } from '../harness/wait';
-import { PAYLOADS } from './payloads';
+import { load, loadDistinct, type LoadPlan, type LoadResult, type WorkerResult } from './load';
+import { repeatedBody, signedPool } from './signed-pool';
 
-const run = promisify(execFile);
-const AUTOCANNON = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
-
-export interface LoadResult {
-  readonly requestsPerSecond: number;
-  readonly statuses: Record<string, number>;
-  readonly latencyP99Ms: number;
-}
-
-export interface N8nRow {
-  readonly concurrency: number;
+export interface BenchLoad {
+  readonly connections: number;
   readonly seconds: number;
-  readonly builtinWebhook: LoadResult;
-  readonly oursAccepted: LoadResult;
-  readonly oursForged: LoadResult;
-  readonly ratios: { acceptedOverBuiltin: number; rejectedOverAccepted: number };
 }
 
-/** Load from a separate process (autocannon), so the generator does not share n8n's event loop. */
-export async function load(url: string, headers: Record<string, string>, body: Buffer, concurrency: number, seconds: number): Promise<LoadResult> {
-  const args = [AUTOCANNON, '--json', '-c', String(concurrency), '-d', String(seconds), '-m', 'POST', '-b', body.toString('utf8')];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
-  const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 64 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; statusCodeStats?: Record<string, { count: number }>; '2xx': number; non2xx: number };
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count]));
-  return { requestsPerSecond: result.requests.average, statuses, latencyP99Ms: result.latency.p99 };
+/** One n8n instance under one setting: what it accepts, what it refuses and how fast. */
+export interface N8nRow {
+  readonly builtinWebhook: LoadResult;
+  /** Distinct, correctly signed events with dedupe on: what users run. */
+  readonly oursAccepted: LoadResult;
+  /** One body sent again and again with dedupe off: the figure this bench reported before. */
+  readonly oursRepeatedBodyDedupeOff: LoadResult;
+  readonly oursForged: LoadResult;
+  /** n8n's own refusals, before any node runs: the floor a forged delivery is measured against. */
+  readonly refusedUnregisteredPath: LoadResult;
+  readonly refusedWrongMethod: LoadResult;
+  /** n8n's Webhook node refusing a request without its header-auth value (403): a refusal by a node, as ours is. */
+  readonly builtinRefusingHeaderAuth: LoadResult;
 }
 
 export async function drained(stack: N8nStack, workflowId: string): Promise<void> {
@@ -52,52 +41,91 @@ export async function drained(stack: N8nStack, workflowId: string): Promise<void
   }, (settled) => settled, 600_000);
 }
 
-/** A published Konver trigger, and the body and signed headers every benchmark sends it. */
-export async function benchTrigger(stack: N8nStack, name: string) {
-  const { body } = PAYLOADS[0]!;
-  const vendor = VENDORS.konver;
-  // Repeats of one body are the point of a load test, so dedupe is off here.
-  const trigger = await deployTrigger(stack, 'konver', { events: ['*'], options: { dedupe: false }, name: `Bench: ${name}` });
+/** How many slices each phase's time is cut into, taken in turn with the other phases'. */
+const ROUNDS = 3;
+
+/** Enough distinct deliveries that none repeats within `seconds` at any rate one process reaches here. */
+export const distinctPoolSize = (seconds: number) => seconds * 500;
+
+/** A published Konver trigger (dedupe on, as users run it, unless told otherwise) and the secret it verifies with. */
+export async function benchTrigger(stack: N8nStack, name: string, options: Record<string, unknown> = {}) {
+  const trigger = await deployTrigger(stack, 'konver', { events: ['*'], options, name: `Bench: ${name}` });
   await trigger.publish();
-  return { trigger, body, signed: deliveryHeaders(vendor, body, manualSecretOf(vendor), undefined) };
+  return { trigger, secret: manualSecretOf(VENDORS.konver) };
 }
 
-/** Our trigger against n8n's own Webhook node, same instance, payload and concurrency; then forged traffic. */
-export async function benchN8n(stack: Stack, options: { concurrency: number; seconds: number }): Promise<N8nRow> {
-  const { trigger: ours, body, signed } = await benchTrigger(stack, 'Konver Trigger');
+/** n8n's own Webhook node at `path` → the No Operation node, published and answering. */
+async function builtinWebhook(stack: Stack, path: string, auth?: { credentialId: string }) {
+  const authentication = auth === undefined ? {} : { authentication: 'headerAuth' };
+  const credentials = auth === undefined ? {} : { credentials: { httpHeaderAuth: { id: auth.credentialId, name: 'Bench header auth' } } };
   const builtin = await stack.api.createWorkflow({
-    name: 'Bench: built-in Webhook',
+    name: `Bench: built-in Webhook at ${path}`,
     nodes: [
-      { id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'bench-builtin', parameters: { httpMethod: 'POST', path: 'bench-builtin', responseMode: 'onReceived', options: {} } },
+      { id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: path, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', ...authentication, options: {} }, ...credentials },
       { id: 'w2', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
     ],
     connections: { Webhook: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
     settings: { executionOrder: 'v1' },
   });
   await stack.api.publish(builtin.id);
-  const builtinUrl = `${stack.n8n.url}/webhook/bench-builtin`;
-  await waitFor('the built-in webhook', async () => (await fetch(builtinUrl, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === 200);
+  const url = `${stack.n8n.url}/webhook/${path}`;
+  const answering = auth === undefined ? 200 : 403;
+  await waitFor(`the built-in webhook at ${path}`, async () => (await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === answering);
+  return { id: builtin.id, url };
+}
 
-  const forged = deliveryHeaders(VENDORS.konver, body, 'not-the-secret', undefined);
-  const { concurrency, seconds } = options;
-  await load(builtinUrl, signed, body, concurrency, 3);
-  await load(ours.productionUrl, signed, body, concurrency, 3);
+/**
+ * In one instance: our trigger against n8n's own Webhook node (the same distinct, signed bodies,
+ * each followed by the same No Operation node), forged deliveries, n8n's own refusals of a path
+ * nobody registered and of our path with a method it does not take, and n8n's Webhook node
+ * refusing a request that fails its header auth.
+ */
+export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad): Promise<N8nRow> {
+  const { trigger: ours, secret } = await benchTrigger(stack, 'Konver Trigger');
+  const { trigger: repeated } = await benchTrigger(stack, 'Konver Trigger, dedupe off', { dedupe: false });
+  const builtin = await builtinWebhook(stack, 'bench-builtin');
+  // n8n's own node refusing what fails its check: header auth, which it reads from a credential on every request.
+  const headerAuth = await stack.api.createCredential('Bench header auth', 'httpHeaderAuth', { name: 'X-Bench-Auth', value: 'bench-header-secret' });
+  const guarded = await builtinWebhook(stack, 'bench-builtin-header-auth', { credentialId: headerAuth.id });
+  const warmup = signedPool(distinctPoolSize(3), secret);
+  await load({ url: builtin.url, connections, seconds: 3, requests: warmup });
+  await loadDistinct({ url: ours.productionUrl, connections, seconds: 3, requests: warmup });
   await drained(stack, builtin.id);
   await drained(stack, ours.id);
-  const builtinWebhook = await load(builtinUrl, signed, body, concurrency, seconds);
-  await drained(stack, builtin.id);
-  const oursAccepted = await load(ours.productionUrl, signed, body, concurrency, seconds);
-  await drained(stack, ours.id);
-  const oursForged = await load(ours.productionUrl, forged, body, concurrency, seconds);
+
+  const slice = seconds / ROUNDS;
+  const forgeries = signedPool(2000, 'not-the-secret');
+  const events = () => signedPool(distinctPoolSize(slice), secret);
+  // Each phase's plan for one round; `drain` names the workflow whose executions must end before the next phase.
+  const phases: Record<keyof N8nRow, { plan: () => LoadPlan; distinct?: boolean; drain?: string }> = {
+    builtinWebhook: { plan: () => ({ url: builtin.url, connections, seconds: slice, requests: events() }), drain: builtin.id },
+    oursAccepted: { plan: () => ({ url: ours.productionUrl, connections, seconds: slice, requests: events() }), distinct: true, drain: ours.id },
+    oursRepeatedBodyDedupeOff: { plan: () => ({ url: repeated.productionUrl, connections, seconds: slice, requests: repeatedBody(secret) }), drain: repeated.id },
+    oursForged: { plan: () => ({ url: ours.productionUrl, connections, seconds: slice, requests: forgeries }) },
+    refusedUnregisteredPath: { plan: () => ({ url: `${stack.n8n.url}/webhook/convhooks-bench-nobody-registered-this`, connections, seconds: slice, requests: forgeries }) },
+    refusedWrongMethod: { plan: () => ({ url: ours.productionUrl, connections, seconds: slice, requests: forgeries.map((request) => ({ ...request, method: 'PUT' })) }) },
+    builtinRefusingHeaderAuth: { plan: () => ({ url: guarded.url, connections, seconds: slice, requests: forgeries }) },
+  };
+  const names = Object.keys(phases) as (keyof N8nRow)[];
+  const rounds = new Map<keyof N8nRow, WorkerResult[]>(names.map((name) => [name, []]));
+  // Phases take turns, a slice each: the machine's other load then weighs on every phase alike.
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const name of names) {
+      const phase = phases[name];
+      rounds.get(name)!.push(await (phase.distinct ? loadDistinct : load)(phase.plan()));
+      if (phase.drain !== undefined) await drained(stack, phase.drain);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, combined(rounds.get(name)!)])) as unknown as N8nRow;
+}
+
+/** Rounds of equal length as one result: their mean rate, every answer counted, the worst p99. */
+function combined(results: readonly WorkerResult[]): LoadResult {
+  const statuses: Record<string, number> = {};
+  for (const result of results) for (const [code, count] of Object.entries(result.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
   return {
-    concurrency,
-    seconds,
-    builtinWebhook,
-    oursAccepted,
-    oursForged,
-    ratios: {
-      acceptedOverBuiltin: oursAccepted.requestsPerSecond / builtinWebhook.requestsPerSecond,
-      rejectedOverAccepted: oursForged.requestsPerSecond / oursAccepted.requestsPerSecond,
-    },
+    requestsPerSecond: results.reduce((sum, result) => sum + result.requestsPerSecond, 0) / results.length,
+    statuses,
+    latencyP99Ms: Math.max(...results.map((result) => result.latencyP99Ms)),
   };
 }

@@ -1,5 +1,7 @@
 import type { N8nStack } from '../harness/stack';
-import { benchTrigger, drained, load, type LoadResult } from './n8n';
+import { loadDistinct, type LoadResult } from './load';
+import { benchTrigger, distinctPoolSize, drained } from './n8n';
+import { signedPool } from './signed-pool';
 
 export interface Throughput {
   /** Signed deliveries answered 200 per second, summed over every entry point loaded at once. */
@@ -11,24 +13,25 @@ export interface Throughput {
 }
 
 /**
- * Signed Konver deliveries to one trigger, `concurrency` connections spread over `entries`
- * (n8n itself, a load balancer, or each webhook processor), then the time until the last
- * execution ends: what a team gets out of a setup, answering and executing alike.
+ * Distinct signed Konver deliveries to one trigger (dedupe on), `connections` spread over
+ * `entries` (n8n itself, a load balancer, or each webhook processor), then the time until the
+ * last execution ends: what a team gets out of a setup, answering and executing alike.
  */
 export async function throughput(
   stack: N8nStack,
   entries: (productionUrl: string) => readonly string[],
-  options: { concurrency: number; seconds: number; name: string },
+  options: { connections: number; seconds: number; name: string },
 ): Promise<Throughput> {
-  const { trigger, body, signed } = await benchTrigger(stack, options.name);
+  const { trigger, secret } = await benchTrigger(stack, options.name);
   const urls = entries(trigger.productionUrl);
-  const perEntry = Math.max(1, Math.round(options.concurrency / urls.length));
-  await Promise.all(urls.map((url) => load(url, signed, body, perEntry, 3)));
+  const perEntry = Math.max(1, Math.round(options.connections / urls.length));
+  await Promise.all(urls.map((url) => loadDistinct({ url, connections: perEntry, seconds: 3, requests: signedPool(distinctPoolSize(3), secret) })));
   await drained(stack, trigger.id);
   const before = (await stack.api.allExecutions(trigger.id, false)).length;
 
+  const plans = urls.map((url) => ({ url, connections: perEntry, seconds: options.seconds, requests: signedPool(distinctPoolSize(options.seconds), secret) }));
   const started = Date.now();
-  const loads = await Promise.all(urls.map((url) => load(url, signed, body, perEntry, options.seconds)));
+  const loads = await Promise.all(plans.map((plan) => loadDistinct(plan)));
   await drained(stack, trigger.id);
   const after = await stack.api.allExecutions(trigger.id, false);
   const lastEnd = Math.max(...after.map((execution) => Date.parse(execution.stoppedAt ?? '') || 0));

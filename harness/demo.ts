@@ -6,6 +6,7 @@ import { deployTrigger, executionsOf, liveAt } from './deployment';
 import { fire } from './traffic';
 import { DEMO_OWNER } from './n8n-api';
 import { onShutdownSignal } from './children';
+import { describeSettings, WEBHOOK_VOLUME_SETTINGS } from './n8n-tuning';
 import { harnessPort } from './ports';
 import { startStack, type Stack } from './stack';
 
@@ -24,9 +25,11 @@ async function main(): Promise<void> {
   const stack = await startStack({
     n8nPort: N8N_PORT,
     name: 'demo',
+    n8nEnv: WEBHOOK_VOLUME_SETTINGS,
     simulator: { port: SIMULATOR_PORT, onAttempt: (attempt) => printDeliveries && console.log(`  [simulator] ${describeAttempt(attempt)}`) },
   });
   started.stack = stack;
+  console.log(`n8n runs with the settings recommended for webhook volume (README, "Tuning n8n for webhook volume"): ${describeSettings(WEBHOOK_VOLUME_SETTINGS)}`);
 
   const sendLines: string[] = [];
   for (const vendorId of VENDOR_IDS) {

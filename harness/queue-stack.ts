@@ -5,6 +5,7 @@ import { startSimulator, type StartOptions } from '../simulator';
 import { startBalancer, type Balancer } from './balancer';
 import { N8nApi } from './n8n-api';
 import { startN8n, type N8nProcess, type N8nRole } from './n8n-process';
+import { WEBHOOK_VOLUME_SETTINGS } from './n8n-tuning';
 import { STATE_DIR } from './paths';
 import { withProgress } from './progress';
 import { startPostgres, startRedis, type Service } from './queue-services';
@@ -75,6 +76,8 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
       // Every process decrypts the same credentials.
       N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
       WEBHOOK_URL: `${balancerUrl}/`,
+      // Queue mode is how teams run at volume, so it is tested with the settings recommended for it.
+      ...WEBHOOK_VOLUME_SETTINGS,
     };
     const launch = (role: N8nRole, offset: number, name: string) =>
       startN8n({ role, port: port(offset), userFolder: join(folder, name), packages, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port(offset + 6)) } }).then(track);

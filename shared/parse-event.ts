@@ -189,8 +189,11 @@ export function parseEvent<V extends VendorDefinition>(
   raw: Uint8Array,
   options: ParseOptions = {},
 ): ParseResult<V> {
-  const sizeFailure = checkBodySize(raw, options.maxBodyBytes);
-  if (sizeFailure) return sizeFailure;
+  return checkBodySize(raw, options.maxBodyBytes) ?? parseSizedEvent(vendor, raw, options.headers ?? {});
+}
+
+/** `parseEvent` for a caller that has already passed the body through `checkBodySize`. */
+export function parseSizedEvent<V extends VendorDefinition>(vendor: V, raw: Uint8Array, headers: HeaderMap): ParseResult<V> {
   const decoded = decodeJson(raw);
   if (!decoded.ok) return decoded;
   const body = decoded.value;
@@ -200,7 +203,7 @@ export function parseEvent<V extends VendorDefinition>(
   const issues: SchemaIssue[] = [];
   // Keys, not text: a JSON escape can spell a forbidden key, and scanning long strings costs more than walking keys.
   if (holdsForbiddenKey(body)) stripForbiddenKeys(body, issues);
-  const rawType = eventTypeOf(vendor, body, options.headers ?? {}, issues);
+  const rawType = eventTypeOf(vendor, body, headers, issues);
   const dedupeKey = dedupeKeyOf(vendor, body, rawType, raw);
   const definition = rawType !== null && Object.hasOwn(vendor.events, rawType) ? vendor.events[rawType] : undefined;
   if (definition === undefined) {

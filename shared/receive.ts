@@ -1,6 +1,6 @@
 import type { HeaderMap } from './headers';
 import type { JsonObject } from './json';
-import { checkBodySize, parseEvent, type ParseErrorCode, type ParseResult } from './parse-event';
+import { checkBodySize, parseSizedEvent, type ParseErrorCode, type ParseResult } from './parse-event';
 import { staleEventMessage, type ReplayFailure, type ReplayWindow } from './replay';
 import { verify, type Secret, type VerifyFailure } from './signature';
 import type { VendorDefinition } from './vendor-definition';
@@ -37,15 +37,17 @@ export function receive<V extends VendorDefinition>(
   headers: HeaderMap,
   options: ReceiveOptions,
 ): Receipt<V> {
-  const tooLarge = checkBodySize(raw, options.maxBodyBytes);
-  if (tooLarge?.error === 'body_too_large') return { ok: false, status: 413, reason: tooLarge.error, message: tooLarge.message };
+  const sizeFailure = checkBodySize(raw, options.maxBodyBytes);
+  if (sizeFailure?.error === 'body_too_large') return { ok: false, status: 413, reason: sizeFailure.error, message: sizeFailure.message };
   const verified = options.verification !== 'disabled';
   if (verified) {
     const scheme = options.signatureHeader ? { ...vendor.signature, header: options.signatureHeader } : vendor.signature;
     const check = verify(scheme, raw, headers, options.secrets);
     if (!check.ok) return { ok: false, status: 401, reason: check.reason, message: check.message };
   }
-  const parsed = parseEvent(vendor, raw, { headers, maxBodyBytes: options.maxBodyBytes });
+  // An empty body is refused after the signature check, as any other unusable body is.
+  if (sizeFailure !== undefined) return { ok: false, status: 400, reason: sizeFailure.error, message: sizeFailure.message };
+  const parsed = parseSizedEvent(vendor, raw, headers);
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.error, message: parsed.message };
   const stale = verified && options.replayWindow !== undefined ? staleEventMessage(vendor, parsed.event.payload as JsonObject, options.replayWindow) : undefined;
   if (stale !== undefined) return { ok: false, status: 401, reason: 'stale_event', message: stale };

@@ -85,6 +85,31 @@ describe.each(VENDOR_IDS)('%s trigger in queue mode', (vendorId) => {
   });
 });
 
+// The queue stack runs with the n8n settings recommended for webhook volume (harness/n8n-tuning.ts), which defer the expression isolate.
+describe('expressions after the trigger under the recommended settings', () => {
+  it('a Set node mapping the trigger\'s item with expressions evaluates on the worker', async () => {
+    const mapped = { name: 'Mapped', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: {
+      mode: 'manual',
+      includeOtherFields: false,
+      assignments: { assignments: [
+        { id: 'event', name: 'event', value: '={{ $json.convhooks.event }}', type: 'string' },
+        { id: 'person', name: 'person', value: "={{ $json.data.entity.name.toUpperCase() }}", type: 'string' },
+      ] },
+      options: {},
+    } };
+    const deployment = await deployTrigger(stack, 'konver', { events: ['person.created'], downstream: [mapped] });
+    await deployment.publish();
+    const { attempts } = await fire(stack, 'konver', 'person.created');
+    expect(attempts.map((attempt) => attempt.status)).toEqual([200]);
+    const sent = JSON.parse(attempts[0]!.requestBody) as { data: { entity: { name: string } } };
+    const [execution] = await executionsOf(stack, deployment.id, 1);
+    expect(execution!.status).toBe('success');
+    expect(execution!.data!.resultData!.runData!.Mapped?.[0]?.data?.main?.[0]?.map((item) => item.json)).toEqual([{ event: 'person.created', person: sent.data.entity.name.toUpperCase() }]);
+    expect(finishedByWorker().has(execution!.id)).toBe(true);
+    await deployment.unpublish();
+  });
+});
+
 describe('Konvox retries across webhook processors', () => {
   afterEach(() => setDeliveryFaults(stack, 'konvox', { loseAnswers: 0 }));
 
