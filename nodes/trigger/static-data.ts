@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /**
@@ -63,15 +64,24 @@ export function forgetSubscription(staticData: IDataObject, url: string): void {
 const MAX_SEEN_KEYS = 1000;
 
 /**
- * Dedupe keys of recent deliveries as a ring, stored as `{ "keys": [...], "next": 17 }`: at most
- * MAX_SEEN_KEYS keys, and `next` is the slot the next key takes, the oldest once the ring is
- * full. A delivery writes one slot instead of copying the list; n8n marks static data changed
- * on a write into a nested array as well, so the slot is saved.
+ * Dedupe keys of recent deliveries as a ring, stored as `{ "keys": [...], "next": 17, "form":
+ * "sha256/128" }`: at most MAX_SEEN_KEYS keys, and `next` is the slot the next key takes, the
+ * oldest once the ring is full. A delivery writes one slot instead of copying the list; n8n
+ * marks static data changed on a write into a nested array as well, so the slot is saved.
  */
 interface RecentKeys {
   keys: string[];
   next: number;
+  form?: typeof STORED_FORM;
 }
+
+/**
+ * n8n writes a node's whole static data to its database after every delivery that records a
+ * key, so the ring keeps a 128-bit digest of each key (22 characters where a key takes up to
+ * 80): that write is most of what a delivery costs beyond n8n's own work.
+ */
+const STORED_FORM = 'sha256/128';
+const stored = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 22);
 
 /** Static data may come from an imported workflow: a ring of another shape is started afresh rather than trusted. */
 function isRing(value: unknown): value is RecentKeys {
@@ -82,21 +92,24 @@ function isRing(value: unknown): value is RecentKeys {
 
 function recentKeys(staticData: IDataObject): RecentKeys {
   const data = view(staticData);
-  if (data.dedupe !== undefined && !isRing(data.dedupe)) data.dedupe = { keys: [], next: 0 };
+  if (data.dedupe !== undefined && !isRing(data.dedupe)) data.dedupe = { keys: [], next: 0, form: STORED_FORM };
   if (data.dedupe === undefined) {
     // Keys an earlier version left behind still count as seen, up to the ring's size.
     const keys = (Array.isArray(data.seen) ? data.seen : []).slice(-MAX_SEEN_KEYS);
     delete data.seen;
     data.dedupe = { keys, next: keys.length % MAX_SEEN_KEYS };
   }
+  // Rings written before the digests held the keys themselves; taken over once, in place.
+  if (data.dedupe.form !== STORED_FORM) data.dedupe = { keys: data.dedupe.keys.map((key) => stored(String(key))), next: data.dedupe.next, form: STORED_FORM };
   return data.dedupe;
 }
 
 /** Records `key`; true when it was already recorded (a repeated delivery). */
 export function seenBefore(staticData: IDataObject, key: string): boolean {
   const recent = recentKeys(staticData);
-  if (recent.keys.includes(key)) return true;
-  recent.keys[recent.next] = key;
+  const digest = stored(key);
+  if (recent.keys.includes(digest)) return true;
+  recent.keys[recent.next] = digest;
   recent.next = (recent.next + 1) % MAX_SEEN_KEYS;
   return false;
 }

@@ -116,13 +116,13 @@ describe('a Konvox trigger running without verification', () => {
 });
 
 describe('dedupe keys in static data', () => {
-  const ring = (staticData: IDataObject) => staticData.dedupe as { keys: string[]; next: number };
+  const ring = (staticData: IDataObject) => staticData.dedupe as { keys: string[]; next: number; form: string };
 
   it('keeps the last 1 000 keys in a ring written one slot at a time', () => {
     const staticData: IDataObject = {};
     for (let index = 0; index < 1000; index += 1) seenBefore(staticData, digest(index));
     const { keys } = ring(staticData);
-    expect(ring(staticData)).toEqual({ keys: expect.any(Array), next: 0 });
+    expect(ring(staticData)).toEqual({ keys: expect.any(Array), next: 0, form: 'sha256/128' });
     expect(seenBefore(staticData, digest(1000))).toBe(false);
     expect(ring(staticData).keys).toBe(keys);
     expect(ring(staticData)).toMatchObject({ next: 1 });
@@ -141,9 +141,30 @@ describe('dedupe keys in static data', () => {
     expect(Object.keys(staticData)).toEqual(['subscriptions', 'dedupe']);
   });
 
+  it('stores a 22-character digest of each key, never the key itself', () => {
+    const staticData: IDataObject = {};
+    const key = `konver:sha256:${'ab'.repeat(32)}`;
+    seenBefore(staticData, key);
+    expect(ring(staticData).keys).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{22}$/)]);
+    expect(JSON.stringify(staticData)).not.toContain('ab'.repeat(32));
+    expect(seenBefore(staticData, key)).toBe(true);
+  });
+
+  it('takes over a ring of whole keys an earlier version wrote, in place', () => {
+    const staticData: IDataObject = { dedupe: { keys: [digest(0), digest(1)], next: 2 } };
+    expect(seenBefore(staticData, digest(1))).toBe(true);
+    expect(ring(staticData)).toMatchObject({ next: 2, form: 'sha256/128' });
+    expect(ring(staticData).keys).not.toContain(digest(1));
+    expect(seenBefore(staticData, digest(0))).toBe(true);
+    expect(seenBefore(staticData, digest(2))).toBe(false);
+    expect(ring(staticData)).toMatchObject({ next: 3 });
+  });
+
   it('marks static data changed when a slot is written, as n8n loads it from the database', () => {
     // n8n wraps loaded static data in ObservableObject and saves it only when marked changed.
-    const loaded = ObservableObject.create({ 'node:Konvox Trigger': { dedupe: { keys: [digest(0)], next: 1 } } });
+    const saved: IDataObject = {};
+    seenBefore(saved, digest(0));
+    const loaded = ObservableObject.create({ 'node:Konvox Trigger': JSON.parse(JSON.stringify(saved)) as IDataObject });
     const staticData = loaded['node:Konvox Trigger'] as IDataObject;
     expect(seenBefore(staticData, digest(0))).toBe(true);
     expect(loaded.__dataChanged).toBe(false);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 import { deliveryHeaders, freshSample, VENDORS, type VendorDefinition, type VendorId } from '../../../shared';
+import { seenBefore } from '../../../nodes/trigger/static-data';
 import { webhookContext } from '../../support/n8n-context';
 import { PACKAGE } from '../../support/packages';
 
@@ -215,7 +216,8 @@ describe('trigger details', () => {
     }
     expect(staticData.dedupe).toMatchObject({ next: 5 });
     expect((staticData.dedupe as { keys: string[] }).keys.length).toBe(1000);
-    expect((staticData.dedupe as { keys: string[] }).keys[4]).toBe('kolvera:meeting.booked:evt-1004');
+    expect(seenBefore(staticData, 'kolvera:meeting.booked:evt-1004')).toBe(true);
+    expect(seenBefore(staticData, 'kolvera:meeting.booked:evt-4')).toBe(false);
   });
 });
 
