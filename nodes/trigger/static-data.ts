@@ -25,6 +25,13 @@ interface TriggerStaticData {
   dedupe?: RecentKeys;
   /** What an earlier version kept instead of `dedupe`: keys oldest first, copied whole on every delivery. */
   seen?: string[];
+  live?: StoredLivePeriod;
+}
+
+/** ISO timestamps, as stored. */
+interface StoredLivePeriod {
+  since?: unknown;
+  activatedAt?: unknown;
 }
 
 const view = (staticData: IDataObject) => staticData as TriggerStaticData;
@@ -99,4 +106,29 @@ export function seenBefore(staticData: IDataObject, key: string): boolean {
   recent.keys[recent.next] = key;
   recent.next = (recent.next + 1) % MAX_SEEN_KEYS;
   return false;
+}
+
+/**
+ * Since when the trigger has been meant to be live without a break (its latest fresh publish:
+ * a restart or a republish does not end it, an unpublish does), and its latest activation.
+ */
+export interface LivePeriod {
+  readonly since: number;
+  readonly activatedAt: string;
+}
+
+export function livePeriod(staticData: IDataObject): LivePeriod | undefined {
+  const { since, activatedAt } = view(staticData).live ?? {};
+  const start = typeof since === 'string' ? Date.parse(since) : Number.NaN;
+  return Number.isNaN(start) || typeof activatedAt !== 'string' ? undefined : { since: start, activatedAt };
+}
+
+/**
+ * Records an activation at `now`. A fresh publish starts a new live period; any other activation
+ * continues the one recorded, or starts one where none is (static data from before this was kept).
+ */
+export function recordActivation(staticData: IDataObject, freshPublish: boolean, now: Date): void {
+  const at = now.toISOString();
+  const since = freshPublish ? undefined : livePeriod(staticData)?.since;
+  view(staticData).live = { since: since === undefined ? at : new Date(since).toISOString(), activatedAt: at };
 }
