@@ -28,7 +28,7 @@ export function noteActivation(context: IHookFunctions, vendor: VendorDefinition
 
 interface CaughtUp {
   /** The activation this process caught up after. */
-  readonly activatedAt: string;
+  readonly activatedAt: number;
   /** Set when a poll failed: the next delivery after it tries again. */
   readonly retryAt?: number;
 }
@@ -39,6 +39,15 @@ const MAX_TRIGGERS = 10_000;
 /** The delivery's own item waits for the poll (its answer does not): a vendor that hangs must not hold it long. */
 const POLL_TIMEOUT_MS = 3_000;
 const RETRY_AFTER_MS = 60_000;
+/** When n8n loaded the node: a process that started later than the last activation lost what came before it started. */
+const PROCESS_STARTED = Date.now();
+/**
+ * What nobody listened for was sent before the activation (or the process start) ended; this
+ * covers n8n saving the activation and the vendor's clock running ahead. A later event was
+ * delivered to a listening n8n, perhaps to another process at this very moment: recovering it
+ * here too would run it twice.
+ */
+const ACTIVATION_MARGIN_MS = 5_000;
 
 function claim(context: IWebhookFunctions, live: LivePeriod, now: number): boolean {
   const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
@@ -72,13 +81,14 @@ function eventTypes(context: IWebhookFunctions, vendor: VendorDefinition): strin
  */
 function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, events: unknown[], now: number): IDataObject[] {
   const from = Math.max(live.since, now - poll.maxAgeMinutes * 60_000);
+  const until = Math.max(live.activatedAt, PROCESS_STARTED) + ACTIVATION_MARGIN_MS;
   const items: IDataObject[] = [];
   for (const event of events) {
     const parsed = parseEvent(vendor, Buffer.from(JSON.stringify(event)));
     if (!parsed.ok || parsed.eventType === null) continue;
     const at = timeOf(vendor, parsed.body);
     // An event that cannot be placed in time cannot be shown to fall inside the live period.
-    if (Number.isNaN(at) || at < from || isRepeatedDelivery(context, parsed.dedupeKey, true)) continue;
+    if (Number.isNaN(at) || at < from || at > until || isRepeatedDelivery(context, parsed.dedupeKey, true)) continue;
     const convhooks: IDataObject = {
       vendor: vendor.id,
       event: parsed.eventType,

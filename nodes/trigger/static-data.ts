@@ -114,13 +114,15 @@ export function seenBefore(staticData: IDataObject, key: string): boolean {
  */
 export interface LivePeriod {
   readonly since: number;
-  readonly activatedAt: string;
+  readonly activatedAt: number;
 }
+
+const timeOf = (stored: unknown): number => (typeof stored === 'string' ? Date.parse(stored) : Number.NaN);
 
 export function livePeriod(staticData: IDataObject): LivePeriod | undefined {
   const { since, activatedAt } = view(staticData).live ?? {};
-  const start = typeof since === 'string' ? Date.parse(since) : Number.NaN;
-  return Number.isNaN(start) || typeof activatedAt !== 'string' ? undefined : { since: start, activatedAt };
+  const period = { since: timeOf(since), activatedAt: timeOf(activatedAt) };
+  return Number.isNaN(period.since) || Number.isNaN(period.activatedAt) ? undefined : period;
 }
 
 /**
