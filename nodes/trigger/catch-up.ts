@@ -4,7 +4,7 @@ import type { RecentEventsPoll } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { isRepeatedDelivery } from './dedupe';
 import { isSelected, selectedEvents } from './event-selection';
-import { livePeriod, recordActivation, type LivePeriod } from './static-data';
+import { livePeriod, recordActivation, recordSeen, type LivePeriod } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
 
 /**
@@ -35,33 +35,48 @@ interface CaughtUp {
 
 /** Per trigger, in this process: an empty map is what "n8n (re)started" looks like from inside. */
 const caughtUp = new Map<string, CaughtUp>();
+/**
+ * The latest refusal this process answered, per trigger. In queue mode the deliveries of a new
+ * subscription that reach a processor before n8n has saved its secret are refused (the process
+ * that created it is another one): a catch-up after such a refusal reaches up to it.
+ */
+const refusedAt = new Map<string, number>();
 const MAX_TRIGGERS = 10_000;
 /** The delivery's own item waits for the poll (its answer does not): a vendor that hangs must not hold it long. */
 const POLL_TIMEOUT_MS = 3_000;
 const RETRY_AFTER_MS = 60_000;
-/** When n8n loaded the node: a process that started later than the last activation lost what came before it started. */
-const PROCESS_STARTED = Date.now();
-/**
- * What nobody listened for was sent before the activation (or the process start) ended; this
- * covers n8n saving the activation and the vendor's clock running ahead. A later event was
- * delivered to a listening n8n, perhaps to another process at this very moment: recovering it
- * here too would run it twice.
- */
-const ACTIVATION_MARGIN_MS = 5_000;
 
-function claim(context: IWebhookFunctions, live: LivePeriod, now: number): boolean {
-  const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+const scopeOf = (context: IWebhookFunctions) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+
+function remember<T>(map: Map<string, T>, scope: string, value: T): void {
+  map.delete(scope);
+  if (map.size >= MAX_TRIGGERS) map.delete(map.keys().next().value ?? '');
+  map.set(scope, value);
+}
+
+/** Claimed before polling, so deliveries arriving meanwhile do not poll again. */
+function claim(scope: string, live: LivePeriod, now: number): boolean {
   const done = caughtUp.get(scope);
   if (done !== undefined && done.activatedAt === live.activatedAt && (done.retryAt === undefined || now < done.retryAt)) return false;
-  // Claimed before polling, so deliveries arriving meanwhile do not poll again.
-  caughtUp.delete(scope);
-  if (caughtUp.size >= MAX_TRIGGERS) caughtUp.delete(caughtUp.keys().next().value ?? '');
-  caughtUp.set(scope, { activatedAt: live.activatedAt });
+  remember(caughtUp, scope, { activatedAt: live.activatedAt });
   return true;
 }
 
-function failed(context: IWebhookFunctions, live: LivePeriod, now: number): void {
-  caughtUp.set(`${context.getWorkflow().id ?? ''}:${context.getNode().id}`, { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS });
+/** When the events a catch-up recovers were made, in ms. */
+interface Window {
+  readonly from: number;
+  readonly until: number;
+}
+
+/**
+ * From the newest event the trigger took (where the gap began), within its live period and the
+ * poll's age bound; until the activation ended, or the latest refusal here if later. An event
+ * made later met a listening n8n: it was delivered, perhaps to another process at this moment,
+ * and recovering it here too would run it twice.
+ */
+function windowOf(poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
+  const from = Math.max(live.since, live.lastSeen ?? live.since, now - poll.maxAgeMinutes * 60_000);
+  return { from, until: Math.max(live.activatedAt, refusedAt.get(scope) ?? live.activatedAt) };
 }
 
 const timeOf = (vendor: VendorDefinition, json: IDataObject): number => {
@@ -75,20 +90,18 @@ function eventTypes(context: IWebhookFunctions, vendor: VendorDefinition): strin
 }
 
 /**
- * The vendor's recent events this trigger has not taken, from its live period and the poll's
- * age bound, as items marked as recovered. Each is recorded with dedupe as it is taken, so no
+ * The vendor's recent events this trigger has not taken, made inside the window, as items
+ * marked as recovered. Each is recorded with dedupe as it is taken, so no
  * later delivery or catch-up emits it again.
  */
-function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, events: unknown[], now: number): IDataObject[] {
-  const from = Math.max(live.since, now - poll.maxAgeMinutes * 60_000);
-  const until = Math.max(live.activatedAt, PROCESS_STARTED) + ACTIVATION_MARGIN_MS;
+function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, window: Window, events: unknown[], now: number): IDataObject[] {
   const items: IDataObject[] = [];
   for (const event of events) {
     const parsed = parseEvent(vendor, Buffer.from(JSON.stringify(event)));
     if (!parsed.ok || parsed.eventType === null) continue;
     const at = timeOf(vendor, parsed.body);
     // An event that cannot be placed in time cannot be shown to fall inside the live period.
-    if (Number.isNaN(at) || at < from || at > until || isRepeatedDelivery(context, parsed.dedupeKey, true)) continue;
+    if (Number.isNaN(at) || at < window.from || at > window.until || isRepeatedDelivery(context, parsed.dedupeKey, true)) continue;
     const convhooks: IDataObject = {
       vendor: vendor.id,
       event: parsed.eventType,
@@ -104,7 +117,7 @@ function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, po
   return items;
 }
 
-async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recentEvents: RecentEventsPoll, live: LivePeriod, now: number): Promise<IDataObject[]> {
+async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recentEvents: RecentEventsPoll, window: Window, live: LivePeriod, now: number): Promise<IDataObject[]> {
   const types = eventTypes(context, vendor);
   const answers = await Promise.allSettled(
     types.map(async (type) => {
@@ -114,9 +127,9 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   );
   const items: IDataObject[] = [];
   answers.forEach((answer, index) => {
-    if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, recentEvents, live, answer.value, now));
+    if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
     else {
-      failed(context, live, now);
+      remember(caughtUp, scopeOf(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS });
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
     }
@@ -131,14 +144,23 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
  */
 export async function catchUpAfter(context: IWebhookFunctions, vendor: VendorDefinition, result: IWebhookResponseData): Promise<IWebhookResponseData> {
   const recentEvents = recentEventsPoll(vendor);
-  if (recentEvents === undefined || result.webhookResponse === undefined || context.getMode() !== 'webhook') return result;
-  const live = livePeriod(context.getWorkflowStaticData('node'));
+  if (recentEvents === undefined || context.getMode() !== 'webhook') return result;
+  const scope = scopeOf(context);
   const now = Date.now();
-  if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false || !claim(context, live, now)) return result;
+  if (result.webhookResponse === undefined) {
+    remember(refusedAt, scope, now);
+    return result;
+  }
+  const staticData = context.getWorkflowStaticData('node');
+  const live = livePeriod(staticData);
+  if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false) return result;
+  const delivered: INodeExecutionData[] = result.workflowData?.[0] ?? [];
+  for (const item of delivered) recordSeen(staticData, timeOf(vendor, item.json));
+  const window = windowOf(recentEvents, live, scope, now);
+  if (window.from > window.until || !claim(scope, live, now)) return result;
   // The vendor's answer must not wait for the poll, nor fail with it.
   context.getResponseObject().status(200).json(result.webhookResponse);
-  const delivered: INodeExecutionData[] = result.workflowData?.[0] ?? [];
-  const recovered = await poll(context, vendor, recentEvents, live, now);
+  const recovered = await poll(context, vendor, recentEvents, window, live, now);
   if (recovered.length === 0) return { noWebhookResponse: true, workflowData: result.workflowData };
   const items = [...context.helpers.returnJsonArray(recovered), ...delivered];
   // A stable sort: the delivery stays after recovered events of its own instant.

@@ -32,6 +32,7 @@ interface TriggerStaticData {
 interface StoredLivePeriod {
   since?: unknown;
   activatedAt?: unknown;
+  lastSeen?: unknown;
 }
 
 const view = (staticData: IDataObject) => staticData as TriggerStaticData;
@@ -110,19 +111,23 @@ export function seenBefore(staticData: IDataObject, key: string): boolean {
 
 /**
  * Since when the trigger has been meant to be live without a break (its latest fresh publish:
- * a restart or a republish does not end it, an unpublish does), and its latest activation.
+ * a restart or a republish does not end it, an unpublish does), its latest activation, and the
+ * newest event time it has taken (where a gap can have begun), all in ms.
  */
 export interface LivePeriod {
   readonly since: number;
   readonly activatedAt: number;
+  readonly lastSeen?: number;
 }
 
 const timeOf = (stored: unknown): number => (typeof stored === 'string' ? Date.parse(stored) : Number.NaN);
 
 export function livePeriod(staticData: IDataObject): LivePeriod | undefined {
-  const { since, activatedAt } = view(staticData).live ?? {};
+  const { since, activatedAt, lastSeen } = view(staticData).live ?? {};
   const period = { since: timeOf(since), activatedAt: timeOf(activatedAt) };
-  return Number.isNaN(period.since) || Number.isNaN(period.activatedAt) ? undefined : period;
+  if (Number.isNaN(period.since) || Number.isNaN(period.activatedAt)) return undefined;
+  const seen = timeOf(lastSeen);
+  return Number.isNaN(seen) ? period : { ...period, lastSeen: seen };
 }
 
 /**
@@ -131,6 +136,14 @@ export function livePeriod(staticData: IDataObject): LivePeriod | undefined {
  */
 export function recordActivation(staticData: IDataObject, freshPublish: boolean, now: Date): void {
   const at = now.toISOString();
+  const live = view(staticData).live;
   const since = freshPublish ? undefined : livePeriod(staticData)?.since;
-  view(staticData).live = { since: since === undefined ? at : new Date(since).toISOString(), activatedAt: at };
+  view(staticData).live = { ...(freshPublish ? {} : live), since: since === undefined ? at : new Date(since).toISOString(), activatedAt: at };
+}
+
+/** Records that the trigger took an event of time `at`; only a newer one moves the mark. */
+export function recordSeen(staticData: IDataObject, at: number): void {
+  const live = view(staticData).live;
+  if (live === undefined || Number.isNaN(at) || at <= (livePeriod(staticData)?.lastSeen ?? Number.NEGATIVE_INFINITY)) return;
+  live.lastSeen = new Date(at).toISOString();
 }

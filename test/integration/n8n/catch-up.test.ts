@@ -136,6 +136,41 @@ describe('Converc catch-up', () => {
     expect(ids((await t.deliver(delivery.body)).items)).toEqual([during.id, delivery.id]);
   });
 
+  it('recovers nothing made after the activation: a listening n8n took it, perhaps in another process', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await t.deliver((await fire('call.ended')).body);
+    const lost = await fire('call.ended');
+    await t.activate('init');
+    const elsewhere = await fire('call.ended');
+    const delivery = await fire('call.ended');
+    const items = (await t.deliver(delivery.body)).items;
+    expect(ids(items)).toEqual([lost.id, delivery.id]);
+    expect(ids(items)).not.toContain(elsewhere.id);
+  });
+
+  it('reaches up to a refusal this process answered after the activation (a new subscription before n8n saved it, in queue mode)', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await t.deliver((await fire('call.ended')).body);
+    await t.activate('init');
+    const refused = await fire('call.ended');
+    expect((await t.deliver(refused.body, { stored: {}, signWith: 'the-secret-not-yet-saved' })).response.statusCode).toBe(401);
+    const delivery = await fire('call.ended');
+    expect(ids((await t.deliver(delivery.body)).items)).toEqual([refused.id, delivery.id]);
+  });
+
+  it('recovers nothing older than the newest event the trigger took, where its dedupe keys may be forgotten', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await fire('call.ended');
+    const taken = await fire('call.ended');
+    await t.deliver(taken.body);
+    await t.activate('init');
+    const delivery = await fire('call.ended');
+    expect(ids((await t.deliver(delivery.body)).items)).toEqual([delivery.id]);
+  });
+
   it('polls only the chosen events', async () => {
     const t = trigger({ events: ['call.ended'] });
     await t.activate('activate');
