@@ -29,8 +29,12 @@ export function noteActivation(context: IHookFunctions, vendor: VendorDefinition
 interface CaughtUp {
   /** The activation this process caught up after. */
   readonly activatedAt: number;
-  /** Set when a poll failed: the next delivery after it tries again. */
-  readonly retryAt?: number;
+  /** Where that catch-up's window ended: a refusal answered later calls for another. */
+  readonly until: number;
+  /** When the next catch-up may run at the soonest: after a failed poll, or for a later refusal. */
+  readonly notBefore: number;
+  /** Set when a poll failed: the next delivery after `notBefore` tries again. */
+  readonly failed?: boolean;
 }
 
 /** Per trigger, in this process: an empty map is what "n8n (re)started" looks like from inside. */
@@ -45,6 +49,11 @@ const MAX_TRIGGERS = 10_000;
 /** The delivery's own item waits for the poll (its answer does not): a vendor that hangs must not hold it long. */
 const POLL_TIMEOUT_MS = 3_000;
 const RETRY_AFTER_MS = 60_000;
+/**
+ * A refusal answered after this process caught up (a slow request that loaded static data before
+ * n8n saved the new secret) is caught up on this soon; forged requests cannot make it sooner.
+ */
+const AGAIN_AFTER_REFUSAL_MS = 5_000;
 
 const scopeOf = (context: IWebhookFunctions) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 
@@ -54,12 +63,12 @@ function remember<T>(map: Map<string, T>, scope: string, value: T): void {
   map.set(scope, value);
 }
 
-/** Claimed before polling, so deliveries arriving meanwhile do not poll again. */
-function claim(scope: string, live: LivePeriod, now: number): boolean {
+/** Whether a catch-up is due; claimed before polling, so deliveries arriving meanwhile do not poll again. */
+function claim(scope: string, live: LivePeriod, window: Window, now: number): boolean {
   const done = caughtUp.get(scope);
-  if (done !== undefined && done.activatedAt === live.activatedAt && (done.retryAt === undefined || now < done.retryAt)) return false;
-  remember(caughtUp, scope, { activatedAt: live.activatedAt });
-  return true;
+  const due = done === undefined || done.activatedAt !== live.activatedAt || (now >= done.notBefore && (done.failed === true || window.until > done.until));
+  if (due) remember(caughtUp, scope, { activatedAt: live.activatedAt, until: window.until, notBefore: now + AGAIN_AFTER_REFUSAL_MS });
+  return due;
 }
 
 /** When the events a catch-up recovers were made, in ms. */
@@ -69,13 +78,15 @@ interface Window {
 }
 
 /**
- * From the newest event the trigger took (where the gap began), within its live period and the
- * poll's age bound; until the activation ended, or the latest refusal here if later. An event
- * made later met a listening n8n: it was delivered, perhaps to another process at this moment,
- * and recovering it here too would run it twice.
+ * From the newest event the trigger took (where the gap began), less the vendor's delivery
+ * timeout (an older event may still have been on its way), within the live period and the poll's
+ * age bound; until the activation ended, or the latest refusal here if later. An event made later
+ * met a listening n8n: it was delivered, perhaps to another process at this moment, and
+ * recovering it here too would run it twice.
  */
-function windowOf(poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
-  const from = Math.max(live.since, live.lastSeen ?? live.since, now - poll.maxAgeMinutes * 60_000);
+function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
+  const gapFrom = (live.lastSeen ?? live.since) - vendor.delivery.timeoutMs;
+  const from = Math.max(live.since, gapFrom, now - poll.maxAgeMinutes * 60_000);
   return { from, until: Math.max(live.activatedAt, refusedAt.get(scope) ?? live.activatedAt) };
 }
 
@@ -129,7 +140,7 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
     else {
-      remember(caughtUp, scopeOf(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS });
+      remember(caughtUp, scopeOf(context), { activatedAt: live.activatedAt, until: window.until, notBefore: now + RETRY_AFTER_MS, failed: true });
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
     }
@@ -156,8 +167,8 @@ export async function catchUpAfter(context: IWebhookFunctions, vendor: VendorDef
   if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false) return result;
   const delivered: INodeExecutionData[] = result.workflowData?.[0] ?? [];
   for (const item of delivered) recordSeen(staticData, timeOf(vendor, item.json));
-  const window = windowOf(recentEvents, live, scope, now);
-  if (window.from > window.until || !claim(scope, live, now)) return result;
+  const window = windowOf(vendor, recentEvents, live, scope, now);
+  if (window.from > window.until || !claim(scope, live, window, now)) return result;
   // The vendor's answer must not wait for the poll, nor fail with it.
   context.getResponseObject().status(200).json(result.webhookResponse);
   const recovered = await poll(context, vendor, recentEvents, window, live, now);

@@ -160,15 +160,22 @@ describe('Converc catch-up', () => {
     expect(ids((await t.deliver(delivery.body)).items)).toEqual([refused.id, delivery.id]);
   });
 
-  it('recovers nothing older than the newest event the trigger took, where its dedupe keys may be forgotten', async () => {
+  it('recovers from the newest event taken less the delivery timeout (one may still have been on its way), and nothing older', async () => {
     const t = trigger();
     await t.activate('activate');
-    await fire('call.ended');
-    const taken = await fire('call.ended');
-    await t.deliver(taken.body);
-    await t.activate('init');
+    const now = Date.now();
+    const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000);
+    // As n8n saved it: published a minute ago, the newest event taken 20 s ago, activated just now.
+    t.staticData.live = { since: at(60).toISOString(), activatedAt: new Date(now).toISOString(), lastSeen: at(20).toISOString() };
+    const sent = async (id: string, secondsAgo: number) => {
+      await call('POST', `${sim.url}/_control/fire`, { vendor: 'converc', event: 'call.ended', payload: freshSample(vendor, 'call.ended', { id, at: at(secondsAgo) }), wait: true });
+      return id;
+    };
+    await sent(`before-gap-${triggers}`, 40);
+    const onItsWay = await sent(`on-its-way-${triggers}`, 25);
+    const lost = await sent(`lost-${triggers}`, 5);
     const delivery = await fire('call.ended');
-    expect(ids((await t.deliver(delivery.body)).items)).toEqual([delivery.id]);
+    expect(ids((await t.deliver(delivery.body)).items)).toEqual([onItsWay, lost, delivery.id]);
   });
 
   it('polls only the chosen events', async () => {
