@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { sleep, type IDataObject, type IHookFunctions, type INodeExecutionData, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
 import { parseEvent } from '../../shared/parse-event';
 import type { RecentEventsPoll } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
@@ -11,9 +11,9 @@ import { callVendor, readAnswer } from './vendor-client';
  * Catch-up: events the vendor sent while nobody listened (n8n stopped or restarting, the
  * trigger being republished, a new subscription's deliveries before its secret was saved) are
  * still behind the vendor's recent-events API. n8n lets a webhook node emit only in answer to a
- * delivery, so the trigger catches up on the first delivery after each activation, and on the
- * first in each n8n process: it answers that delivery at once, polls, and starts one execution
- * with the recovered events and the delivery's own item, oldest first.
+ * delivery, so each n8n process catches up on the first delivery it verifies after each
+ * activation: it polls, answers (after a second at the latest, whatever the poll does), and
+ * starts one execution with the recovered events and the delivery's own item, oldest first.
  */
 
 const recentEventsPoll = (vendor: VendorDefinition): RecentEventsPoll | undefined =>
@@ -29,46 +29,42 @@ export function noteActivation(context: IHookFunctions, vendor: VendorDefinition
 interface CaughtUp {
   /** The activation this process caught up after. */
   readonly activatedAt: number;
-  /** Where that catch-up's window ended: a refusal answered later calls for another. */
-  readonly until: number;
-  /** When the next catch-up may run at the soonest: after a failed poll, or for a later refusal. */
-  readonly notBefore: number;
-  /** Set when a poll failed: the next delivery after `notBefore` tries again. */
-  readonly failed?: boolean;
+  /** Set when a poll failed: the next delivery from then on tries again. */
+  readonly retryAt?: number;
 }
 
 /** Per trigger, in this process: an empty map is what "n8n (re)started" looks like from inside. */
 const caughtUp = new Map<string, CaughtUp>();
 /**
- * The latest refusal this process answered, per trigger. In queue mode the deliveries of a new
- * subscription that reach a processor before n8n has saved its secret are refused (the process
- * that created it is another one): a catch-up after such a refusal reaches up to it.
+ * Triggers that took a delivery in this process: their recent keys are all in its memory, where
+ * static data loses some under concurrent deliveries (see dedupe.ts).
  */
-const refusedAt = new Map<string, number>();
+const takenHere = new Set<string>();
 const MAX_TRIGGERS = 10_000;
-/** The delivery's own item waits for the poll (its answer does not): a vendor that hangs must not hold it long. */
+/** The delivery's own item waits for the poll: a vendor that hangs must not hold it long. */
 const POLL_TIMEOUT_MS = 3_000;
-const RETRY_AFTER_MS = 60_000;
 /**
- * A refusal answered after this process caught up (a slow request that loaded static data before
- * n8n saved the new secret) is caught up on this soon; forged requests cannot make it sooner.
+ * How long the vendor's answer waits for the poll. Answering after it keeps what dedupe relies
+ * on across processors: a delivery's keys are saved before its answer lets the vendor send the
+ * next event. A slower poll must not hold the answer: past this, it is sent at once.
  */
-const AGAIN_AFTER_REFUSAL_MS = 5_000;
+const ANSWER_WAIT_MS = 1_000;
+const RETRY_AFTER_MS = 60_000;
 
 const scopeOf = (context: IWebhookFunctions) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
 
-function remember<T>(map: Map<string, T>, scope: string, value: T): void {
+function bounded<T>(map: Map<string, T>, scope: string, value: T): void {
   map.delete(scope);
   if (map.size >= MAX_TRIGGERS) map.delete(map.keys().next().value ?? '');
   map.set(scope, value);
 }
 
 /** Whether a catch-up is due; claimed before polling, so deliveries arriving meanwhile do not poll again. */
-function claim(scope: string, live: LivePeriod, window: Window, now: number): boolean {
+function claim(scope: string, live: LivePeriod, now: number): boolean {
   const done = caughtUp.get(scope);
-  const due = done === undefined || done.activatedAt !== live.activatedAt || (now >= done.notBefore && (done.failed === true || window.until > done.until));
-  if (due) remember(caughtUp, scope, { activatedAt: live.activatedAt, until: window.until, notBefore: now + AGAIN_AFTER_REFUSAL_MS });
-  return due;
+  if (done !== undefined && done.activatedAt === live.activatedAt && (done.retryAt === undefined || now < done.retryAt)) return false;
+  bounded(caughtUp, scope, { activatedAt: live.activatedAt });
+  return true;
 }
 
 /** When the events a catch-up recovers were made, in ms. */
@@ -78,16 +74,16 @@ interface Window {
 }
 
 /**
- * From the newest event the trigger took (where the gap began), less the vendor's delivery
- * timeout (an older event may still have been on its way), within the live period and the poll's
- * age bound; until the activation ended, or the latest refusal here if later. An event made later
- * met a listening n8n: it was delivered, perhaps to another process at this moment, and
- * recovering it here too would run it twice.
+ * From the newest event the trigger took, where the gap began, within the live period and the
+ * poll's age bound, until now. Where this process holds the trigger's recent keys, it reaches
+ * back by the vendor's delivery timeout too, for an older event still on its way when the gap
+ * began; a process that took nothing yet (n8n restarted) does not, since static data may have
+ * lost keys of events taken then, and they would run again.
  */
 function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
-  const gapFrom = (live.lastSeen ?? live.since) - vendor.delivery.timeoutMs;
-  const from = Math.max(live.since, gapFrom, now - poll.maxAgeMinutes * 60_000);
-  return { from, until: Math.max(live.activatedAt, refusedAt.get(scope) ?? live.activatedAt) };
+  const reach = takenHere.has(scope) ? vendor.delivery.timeoutMs : 0;
+  const from = Math.max(live.since, (live.lastSeen ?? live.since) - reach, now - poll.maxAgeMinutes * 60_000);
+  return { from, until: now };
 }
 
 const timeOf = (vendor: VendorDefinition, json: IDataObject): number => {
@@ -140,12 +136,22 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
     else {
-      remember(caughtUp, scopeOf(context), { activatedAt: live.activatedAt, until: window.until, notBefore: now + RETRY_AFTER_MS, failed: true });
+      bounded(caughtUp, scopeOf(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS });
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
     }
   });
   return items;
+}
+
+/** The delivery's items and the recovered ones, oldest first; a stable sort keeps the delivery after events of its own instant. */
+function inOrder(context: IWebhookFunctions, vendor: VendorDefinition, recovered: IDataObject[], delivered: INodeExecutionData[]): INodeExecutionData[] {
+  const items = [...context.helpers.returnJsonArray(recovered), ...delivered];
+  const order = (item: INodeExecutionData) => {
+    const at = timeOf(vendor, item.json);
+    return Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
+  };
+  return items.sort((a, b) => order(a) - order(b));
 }
 
 /**
@@ -155,30 +161,28 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
  */
 export async function catchUpAfter(context: IWebhookFunctions, vendor: VendorDefinition, result: IWebhookResponseData): Promise<IWebhookResponseData> {
   const recentEvents = recentEventsPoll(vendor);
-  if (recentEvents === undefined || context.getMode() !== 'webhook') return result;
-  const scope = scopeOf(context);
-  const now = Date.now();
-  if (result.webhookResponse === undefined) {
-    remember(refusedAt, scope, now);
-    return result;
-  }
+  if (recentEvents === undefined || result.webhookResponse === undefined || context.getMode() !== 'webhook') return result;
   const staticData = context.getWorkflowStaticData('node');
   const live = livePeriod(staticData);
   if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false) return result;
+  const scope = scopeOf(context);
+  const now = Date.now();
+  const window = windowOf(vendor, recentEvents, live, scope, now);
   const delivered: INodeExecutionData[] = result.workflowData?.[0] ?? [];
   for (const item of delivered) recordSeen(staticData, timeOf(vendor, item.json));
-  const window = windowOf(vendor, recentEvents, live, scope, now);
-  if (window.from > window.until || !claim(scope, live, window, now)) return result;
-  // The vendor's answer must not wait for the poll, nor fail with it.
+  if (delivered.length > 0 && !takenHere.has(scope)) {
+    if (takenHere.size >= MAX_TRIGGERS) takenHere.clear();
+    takenHere.add(scope);
+  }
+  if (window.from > window.until || !claim(scope, live, now)) return result;
+  const polling = poll(context, vendor, recentEvents, window, live, now);
+  const inTime = await Promise.race([polling, sleep(ANSWER_WAIT_MS).then(() => undefined)]);
+  if (inTime !== undefined) {
+    return inTime.length === 0 ? result : { webhookResponse: result.webhookResponse, workflowData: [inOrder(context, vendor, inTime, delivered)] };
+  }
+  // The vendor's answer must not wait longer for the poll, nor fail with it.
   context.getResponseObject().status(200).json(result.webhookResponse);
-  const recovered = await poll(context, vendor, recentEvents, window, live, now);
-  if (recovered.length === 0) return { noWebhookResponse: true, workflowData: result.workflowData };
-  const items = [...context.helpers.returnJsonArray(recovered), ...delivered];
-  // A stable sort: the delivery stays after recovered events of its own instant.
-  const order = (item: INodeExecutionData) => {
-    const at = timeOf(vendor, item.json);
-    return Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
-  };
-  items.sort((a, b) => order(a) - order(b));
-  return { noWebhookResponse: true, workflowData: [items] };
+  const recovered = await polling;
+  const items = inOrder(context, vendor, recovered, delivered);
+  return { noWebhookResponse: true, workflowData: items.length === 0 ? undefined : [items] };
 }
