@@ -11,7 +11,7 @@ function catchUpNotice(vendor: VendorDefinition): INodeProperties[] {
   const { maxPerType, maxAgeMinutes } = vendor.registration.api.recentEvents;
   return [
     {
-      displayName: `Events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from ${vendor.name}'s API and added, marked convhooks.recoveredFrom = "api", to the first execution after the next delivery: n8n starts a trigger only when a request arrives. Up to ${maxPerType} per event, from the last ${maxAgeMinutes / 60} hours, never from before the workflow was last published after being unpublished. Needs Ignore Repeated Deliveries on.`,
+      displayName: `Events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from ${vendor.name}'s API and added, marked convhooks.recoveredFrom = "api", to the execution of the next delivery: n8n starts a trigger only when a request arrives. Up to ${maxPerType} per event, from the last ${maxAgeMinutes / 60} hours, never from before the workflow was last published after being unpublished. Needs Ignore Repeated Deliveries on.`,
       name: 'catchUpNotice',
       type: 'notice',
       default: '',

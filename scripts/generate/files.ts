@@ -185,7 +185,7 @@ function codex(vendor: VendorDefinition, layout: PackageLayout) {
 function catchUpLine(vendor: VendorDefinition): string {
   const poll = vendor.registration.kind === 'api' ? vendor.registration.api.recentEvents : undefined;
   if (poll === undefined) return '';
-  return `- **Catch-up**: events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from its API on the first delivery after each activation and in each n8n process, and added to that delivery's execution, oldest first, marked \`recoveredFrom: "api"\` and \`verified: false\` (read with the API key, not signed): up to ${poll.maxPerType} per event, from the last ${poll.maxAgeMinutes / 60} hours, never from before the workflow's latest publish after an unpublish. n8n starts a webhook trigger only when a request arrives, so they come with the next delivery. Needs *Ignore Repeated Deliveries* on.\n`;
+  return `- **Catch-up**: events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from its API on the first delivery each n8n process takes after an activation, and added to that delivery's execution, oldest first, marked \`recoveredFrom: "api"\` and \`verified: false\` (read with the API key, not signed): up to ${poll.maxPerType} per event, from the last ${poll.maxAgeMinutes / 60} hours, never from before the workflow's latest publish after an unpublish. n8n starts a webhook trigger only when a request arrives, so they come with the next delivery. Needs *Ignore Repeated Deliveries* on.\n`;
 }
 
 function readme(vendor: VendorDefinition, layout: PackageLayout, version: string): string {
