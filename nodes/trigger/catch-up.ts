@@ -44,9 +44,9 @@ const MAX_TRIGGERS = 10_000;
 /** The delivery's own item waits for the poll: a vendor that hangs must not hold it long. */
 const POLL_TIMEOUT_MS = 3_000;
 /**
- * How long the vendor's answer waits for the poll. Answering after it keeps what dedupe relies
- * on across processors: a delivery's keys are saved before its answer lets the vendor send the
- * next event. A slower poll must not hold the answer: past this, it is sent at once.
+ * How long the vendor's answer waits for the poll. Answering after it keeps short the moment in
+ * which the vendor's next event, perhaps on another processor, finds the keys of what this
+ * catch-up recovered not yet saved. A slower poll must not hold the answer: past this, it goes.
  */
 const ANSWER_WAIT_MS = 1_000;
 const RETRY_AFTER_MS = 60_000;
@@ -144,6 +144,17 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   return items;
 }
 
+/**
+ * Answers the delivery itself. n8n then saves static data before it starts the execution; when
+ * n8n answers, a single process starts the execution first, and its copy of static data, loaded
+ * before the delivery's was saved, is what ends up stored: `lastSeen` and the dedupe keys a
+ * catch-up after a restart relies on would be lost (seen in n8n 2.41.1).
+ */
+function answeredHere(context: IWebhookFunctions, result: IWebhookResponseData): IWebhookResponseData {
+  context.getResponseObject().status(200).json(result.webhookResponse);
+  return { noWebhookResponse: true, workflowData: result.workflowData };
+}
+
 /** The delivery's items and the recovered ones, oldest first; a stable sort keeps the delivery after events of its own instant. */
 function inOrder(context: IWebhookFunctions, vendor: VendorDefinition, recovered: IDataObject[], delivered: INodeExecutionData[]): INodeExecutionData[] {
   const items = [...context.helpers.returnJsonArray(recovered), ...delivered];
@@ -174,15 +185,10 @@ export async function catchUpAfter(context: IWebhookFunctions, vendor: VendorDef
     if (takenHere.size >= MAX_TRIGGERS) takenHere.clear();
     takenHere.add(scope);
   }
-  if (window.from > window.until || !claim(scope, live, now)) return result;
+  if (window.from > window.until || !claim(scope, live, now)) return answeredHere(context, result);
   const polling = poll(context, vendor, recentEvents, window, live, now);
-  const inTime = await Promise.race([polling, sleep(ANSWER_WAIT_MS).then(() => undefined)]);
-  if (inTime !== undefined) {
-    return inTime.length === 0 ? result : { webhookResponse: result.webhookResponse, workflowData: [inOrder(context, vendor, inTime, delivered)] };
-  }
-  // The vendor's answer must not wait longer for the poll, nor fail with it.
-  context.getResponseObject().status(200).json(result.webhookResponse);
-  const recovered = await polling;
-  const items = inOrder(context, vendor, recovered, delivered);
-  return { noWebhookResponse: true, workflowData: items.length === 0 ? undefined : [items] };
+  await Promise.race([polling, sleep(ANSWER_WAIT_MS)]);
+  const answered = answeredHere(context, result);
+  const items = inOrder(context, vendor, await polling, delivered);
+  return items.length === 0 ? answered : { ...answered, workflowData: [items] };
 }

@@ -215,6 +215,9 @@ describe('Converc catch-up', () => {
     const afterPublish = await fired(event);
     expect(afterPublish.status).toBe(200);
     await executionsOf(stack, deployment.id, 2);
+    // Taken before the restart: their keys must survive it, or catch-up would run them again.
+    const taken = [(await fired(event)).id, (await fired(event)).id];
+    await executionsOf(stack, deployment.id, 4);
 
     const whileStopped: string[] = [];
     await stack.n8n.restart(async () => {
@@ -226,14 +229,14 @@ describe('Converc catch-up', () => {
     });
     const afterRestart = await fired(event);
     expect(afterRestart.status).toBe(200);
-    await executionsOf(stack, deployment.id, 3);
+    await executionsOf(stack, deployment.id, 5);
     const later = await fired(event);
-    await executionsOf(stack, deployment.id, 4);
+    await executionsOf(stack, deployment.id, 6);
 
     const items = itemsPerExecution(await executionsAfterQuiet(stack, deployment.id), deployment.triggerName);
-    expect(items.map((execution) => execution.map((item) => item.id))).toEqual([[first.id], [afterPublish.id], [...whileStopped, afterRestart.id], [later.id]]);
+    expect(items.map((execution) => execution.map((item) => item.id))).toEqual([[first.id], [afterPublish.id], [taken[0]], [taken[1]], [...whileStopped, afterRestart.id], [later.id]]);
     expect(items.flat().map((item) => item.id)).not.toContain(unpublishedIds[0]!.id);
-    const [recovered, delivered] = [items[2]!.slice(0, 3), items[2]![3]!];
+    const [recovered, delivered] = [items[4]!.slice(0, 3), items[4]![3]!];
     for (const item of recovered) expect(item.convhooks).toMatchObject({ vendor: 'converc', event, verified: false, recoveredFrom: 'api' });
     expect(delivered.convhooks).toMatchObject({ verified: true });
     expect((delivered.convhooks as Record<string, unknown>).recoveredFrom).toBeUndefined();
