@@ -184,7 +184,8 @@ describe('republishing a live Converc trigger under traffic', () => {
       // n8n saves the new subscription's secret when activation ends; from then on every delivery verifies.
       await secretSaved(stack, deployment.id, live[0]!.id);
       const probe = await fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id });
-      expect(probe.attempts.map((attempt) => [attempt.status, attempt.responseBody])).toEqual([[200, '{"received":true}']]);
+      // Verified either way: a processor's catch-up may have taken the event while it was on its way.
+      expect(probe.attempts.map((attempt) => [attempt.status, JSON.parse(attempt.responseBody ?? '{}').received])).toEqual([[200, true]]);
     }
     figures['4 changes of events under 4 senders: answers'] = answers;
     // Each processor catches up on its first verified delivery after each change. Measured, not
