@@ -27,8 +27,11 @@ export interface N8nOptions {
 export interface N8nProcess {
   readonly url: string;
   readonly logFile: string;
-  /** Stops n8n and starts it again on the same port, data and log, as an operator's restart does. */
-  restart(): Promise<void>;
+  /**
+   * Stops n8n and starts it again on the same port, data and log, as an operator's restart does;
+   * `whileStopped` runs in between (events a vendor sends while nobody listens).
+   */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
   /** Runs one of n8n's CLI commands (e.g. `export:workflow`) on this instance's data; resolves with its output. */
   cli(args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -77,8 +80,9 @@ export async function startN8n(options: N8nOptions): Promise<N8nProcess> {
   return {
     url: running.url,
     logFile: running.logFile,
-    async restart() {
+    async restart(whileStopped) {
       await running.stop();
+      await whileStopped?.();
       running = await launch(resolved);
     },
     cli: (args) => runCommand(runtime.node24Bin, [runtime.n8nBin, ...args], { cwd: options.userFolder, env: n8nEnv(resolved, 'start') }),

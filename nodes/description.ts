@@ -5,8 +5,22 @@ import { replayDefaultNote } from '../shared/replay';
 import type { VendorDefinition } from '../shared/vendor-definition';
 import { ALL_EVENTS } from './trigger/event-selection';
 
+/** n8n runs a webhook node only when a request arrives, so recovered events can only come with the next delivery. */
+function catchUpNotice(vendor: VendorDefinition): INodeProperties[] {
+  if (vendor.registration.kind !== 'api' || vendor.registration.api.recentEvents === undefined) return [];
+  const { maxPerType, maxAgeMinutes } = vendor.registration.api.recentEvents;
+  return [
+    {
+      displayName: `Events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from ${vendor.name}'s API and added, marked convhooks.recoveredFrom = "api", to the execution of the next delivery: n8n starts a trigger only when a request arrives. Up to ${maxPerType} per event, from the last ${maxAgeMinutes / 60} hours, never from before the workflow was last published after being unpublished. Needs Ignore Repeated Deliveries on.`,
+      name: 'catchUpNotice',
+      type: 'notice',
+      default: '',
+    },
+  ];
+}
+
 function setupNotice(vendor: VendorDefinition): INodeProperties[] {
-  if (vendor.registration.kind === 'api') return [];
+  if (vendor.registration.kind === 'api') return catchUpNotice(vendor);
   return [
     {
       displayName: `${vendor.name} has no API to subscribe with: copy the Production URL above into ${vendor.name} → ${vendor.registration.settingsPath}, tick the same events you choose below, and put the Webhook Secret ${vendor.name} shows into this node's credential. Publish the workflow before ${vendor.name} sends its first event.`,

@@ -65,9 +65,19 @@ export interface SubscriptionApi {
   readonly list: RequestDescription;
   readonly listResponse: z.ZodType<RemoteSubscription[]>;
   readonly remove: (id: string) => RequestDescription;
-  /** Recent events of one type, where the vendor offers such a poll. */
-  readonly recentEvents?: (eventType: string, limit: number) => RequestDescription;
-  readonly recentEventsResponse?: z.ZodType<unknown[]>;
+  /** Where the vendor keeps its recent events behind the API: what a trigger can recover after a gap. */
+  readonly recentEvents?: RecentEventsPoll;
+}
+
+/** A poll of the vendor's recent events of one type, with the bounds a catch-up keeps to. */
+export interface RecentEventsPoll {
+  readonly request: (eventType: string, limit: number) => RequestDescription;
+  /** The events as the vendor sends them in a delivery, in any order. */
+  readonly response: z.ZodType<unknown[]>;
+  /** The most events of one type one request asks for. */
+  readonly maxPerType: number;
+  /** How far back a catch-up recovers: an older event is not emitted, however it was missed. */
+  readonly maxAgeMinutes: number;
 }
 
 export interface HttpRequest {

@@ -2,6 +2,8 @@ import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workf
 import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type SubscriptionApi } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { selectedEvents } from './event-selection';
+import { noteActivation } from './catch-up';
+import { forgetCreated, noteCreated } from './just-created';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
 import { openForTrigger, sealerForTrigger } from './subscription-secrets';
 import { callVendor, readAnswer } from './vendor-client';
@@ -33,7 +35,10 @@ async function subscribe(context: IHookFunctions, vendor: VendorDefinition, api:
   const seal = await sealerForTrigger(context, vendor);
   const answer = await callVendor(context, vendor, api.create(url, events));
   const created = readAnswer(context, vendor, api.createdResponse, answer);
-  rememberSubscription(context.getWorkflowStaticData('node'), url, { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret) });
+  const subscription = { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret) };
+  noteCreated(context, url, { ...subscription, secret: created.secret });
+  rememberSubscription(context.getWorkflowStaticData('node'), url, subscription);
+  noteActivation(context, vendor);
 }
 
 /**
@@ -47,6 +52,7 @@ async function removeAllAt(context: IHookFunctions, vendor: VendorDefinition, ap
     if (subscriptionGone(answer.status)) context.logger.info(`${vendor.name} subscription ${remote.id} was already gone.`);
   }
   forgetSubscription(context.getWorkflowStaticData('node'), url);
+  forgetCreated(context, url);
 }
 
 /** The chosen events, with "every event picked one by one" spelled as the vendor's list will be. */
@@ -90,6 +96,7 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
       if (remote === undefined || !subscriptionMatches(remote, url, wantedEvents(this, vendor))) return false;
       // An earlier version stored it in plain text; n8n saves static data after this check.
       if ('plainSecret' in owned) rememberSubscription(staticData, url, { id: owned.id, sealedSecret: (await sealerForTrigger(this, vendor))(owned.id, secret) });
+      noteActivation(this, vendor);
       return true;
     },
 

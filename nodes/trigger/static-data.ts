@@ -26,6 +26,14 @@ interface TriggerStaticData {
   dedupe?: RecentKeys;
   /** What an earlier version kept instead of `dedupe`: keys oldest first, copied whole on every delivery. */
   seen?: string[];
+  live?: StoredLivePeriod;
+}
+
+/** ISO timestamps, as stored. */
+interface StoredLivePeriod {
+  since?: unknown;
+  activatedAt?: unknown;
+  lastSeen?: unknown;
 }
 
 const view = (staticData: IDataObject) => staticData as TriggerStaticData;
@@ -112,4 +120,43 @@ export function seenBefore(staticData: IDataObject, key: string): boolean {
   recent.keys[recent.next] = digest;
   recent.next = (recent.next + 1) % MAX_SEEN_KEYS;
   return false;
+}
+
+/**
+ * Since when the trigger has been meant to be live without a break (its latest fresh publish:
+ * a restart or a republish does not end it, an unpublish does), its latest activation, and the
+ * newest event time it has taken (where a gap can have begun), all in ms.
+ */
+export interface LivePeriod {
+  readonly since: number;
+  readonly activatedAt: number;
+  readonly lastSeen?: number;
+}
+
+const timeOf = (stored: unknown): number => (typeof stored === 'string' ? Date.parse(stored) : Number.NaN);
+
+export function livePeriod(staticData: IDataObject): LivePeriod | undefined {
+  const { since, activatedAt, lastSeen } = view(staticData).live ?? {};
+  const period = { since: timeOf(since), activatedAt: timeOf(activatedAt) };
+  if (Number.isNaN(period.since) || Number.isNaN(period.activatedAt)) return undefined;
+  const seen = timeOf(lastSeen);
+  return Number.isNaN(seen) ? period : { ...period, lastSeen: seen };
+}
+
+/**
+ * Records an activation at `now`. A fresh publish starts a new live period; any other activation
+ * continues the one recorded, or starts one where none is (static data from before this was kept).
+ */
+export function recordActivation(staticData: IDataObject, freshPublish: boolean, now: Date): void {
+  const at = now.toISOString();
+  const live = view(staticData).live;
+  const since = freshPublish ? undefined : livePeriod(staticData)?.since;
+  view(staticData).live = { ...(freshPublish ? {} : live), since: since === undefined ? at : new Date(since).toISOString(), activatedAt: at };
+}
+
+/** Records that the trigger took an event of time `at`; only a newer one moves the mark. */
+export function recordSeen(staticData: IDataObject, at: number): void {
+  const live = view(staticData).live;
+  if (live === undefined || Number.isNaN(at) || at <= (livePeriod(staticData)?.lastSeen ?? Number.NEGATIVE_INFINITY)) return;
+  live.lastSeen = new Date(at).toISOString();
 }

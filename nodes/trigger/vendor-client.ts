@@ -53,6 +53,12 @@ function retryWait(answer: VendorAnswer | undefined, attempt: number): number | 
   return wait <= MAX_RETRY_WAIT_MS ? wait : undefined;
 }
 
+/** A caller that must not wait long (a delivery's catch-up) asks for fewer attempts and a shorter timeout. */
+export interface CallLimits {
+  readonly attempts?: number;
+  readonly timeoutMs?: number;
+}
+
 /**
  * Sends a vendor API request described by the core, authenticated by the node's credential.
  * Reads and deletes are retried through rate limits, outages and timeouts; a create is not,
@@ -64,11 +70,12 @@ export async function callVendor(
   vendor: VendorDefinition,
   request: RequestDescription,
   accept: (status: number) => boolean = succeeded,
+  limits: CallLimits = {},
 ): Promise<VendorAnswer> {
   const name = credentialName(vendor);
   const credentials = (await context.getCredentials(name)) as unknown as ApiCredentials;
   const url = requestUrl(credentials.baseUrl, request);
-  const attempts = request.method === 'POST' ? 1 : MAX_ATTEMPTS;
+  const attempts = request.method === 'POST' ? 1 : (limits.attempts ?? MAX_ATTEMPTS);
   for (let attempt = 1; ; attempt += 1) {
     let answer: VendorAnswer | undefined;
     let failure: unknown;
@@ -80,7 +87,7 @@ export async function callVendor(
         json: true,
         returnFullResponse: true,
         ignoreHttpStatusErrors: true,
-        timeout: TIMEOUT_MS,
+        timeout: limits.timeoutMs ?? TIMEOUT_MS,
       });
       answer = { status: response.statusCode as number, body: response.body as unknown, headers: (response.headers ?? {}) as Record<string, string> };
       if (accept(answer.status)) return answer;

@@ -7,7 +7,8 @@ import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
 import { isRepeatedDelivery } from './dedupe';
-import { ownedSubscriptions } from './static-data';
+import { catchUpAfter } from './catch-up';
+import { keepJustCreated, withJustCreated } from './just-created';
 import { deliverySecrets } from './subscription-secrets';
 
 interface TriggerOptions {
@@ -44,8 +45,11 @@ function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentia
  */
 async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, checks: OptionChecks) {
   if (vendor.registration.kind === 'api') {
-    const secrets = await deliverySecrets(context, vendor, ownedSubscriptions(context.getWorkflowStaticData('node')));
-    return receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
+    const staticData = context.getWorkflowStaticData('node');
+    const secrets = await deliverySecrets(context, vendor, withJustCreated(context, staticData));
+    const receipt = receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
+    if (receipt.ok) keepJustCreated(context, staticData);
+    return receipt;
   }
   const cached = await signingCredentials(context, vendor);
   const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, cached.credentials, checks));
@@ -63,7 +67,7 @@ function reject(context: IWebhookFunctions, status: number, error: string, messa
  * One delivery: verify the raw bytes, parse, filter, dedupe, and hand one item to the
  * workflow. Every refusal answers at once with a status and a reason, and starts no execution.
  */
-export function deliveryHandler(vendor: VendorDefinition) {
+function oneDelivery(vendor: VendorDefinition) {
   return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     const request = this.getRequestObject() as unknown as RawRequest;
     if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
@@ -93,5 +97,13 @@ export function deliveryHandler(vendor: VendorDefinition) {
     if (options.includeHeaders) metadata.headers = { ...request.headers } as IDataObject;
     const json: IDataObject = { ...receipt.body, convhooks: metadata };
     return { workflowData: [this.helpers.returnJsonArray([json])], webhookResponse: { received: true } };
+  };
+}
+
+/** A delivery, and after a gap the events the vendor's API still holds (see catch-up.ts). */
+export function deliveryHandler(vendor: VendorDefinition) {
+  const deliver = oneDelivery(vendor);
+  return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+    return catchUpAfter(this, vendor, await deliver.call(this));
   };
 }

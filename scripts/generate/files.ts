@@ -181,6 +181,13 @@ function codex(vendor: VendorDefinition, layout: PackageLayout) {
   };
 }
 
+/** Where the vendor keeps recent events behind its API, the package says what the trigger recovers and when. */
+function catchUpLine(vendor: VendorDefinition): string {
+  const poll = vendor.registration.kind === 'api' ? vendor.registration.api.recentEvents : undefined;
+  if (poll === undefined) return '';
+  return `- **Catch-up**: events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from its API on the first delivery each n8n process takes after an activation, and added to that delivery's execution, oldest first, marked \`recoveredFrom: "api"\` and \`verified: false\` (read with the API key, not signed): up to ${poll.maxPerType} per event, from the last ${poll.maxAgeMinutes / 60} hours, never from before the workflow's latest publish after an unpublish. n8n starts a webhook trigger only when a request arrives, so they come with the next delivery. Needs *Ignore Repeated Deliveries* on.\n`;
+}
+
 function readme(vendor: VendorDefinition, layout: PackageLayout, version: string): string {
   const events = Object.entries(vendor.events).map(([name, event]) => `| \`${name}\` | ${event.title} | ${event.description} |`);
   const credentialText =
@@ -230,7 +237,7 @@ Tested with n8n ${TESTED_N8N_VERSIONS.join(' and ')}.
 - **Refuse Old Deliveries (Minutes)**: the replay window, ${replay} for ${vendor.name}. ${vendor.replay.note}
 - Refused deliveries are answered at once (401 for a missing, malformed or wrong signature, 400 for a body that is not a JSON object) and start no execution.
 - Each item is ${vendor.name}'s payload as documented plus a \`convhooks\` block: \`vendor\`, \`event\`, \`dedupeKey\`, \`receivedAt\`, \`verified\` and \`schemaIssues\`.
-
+${catchUpLine(vendor)}
 ## Resources
 
 * [n8n community nodes documentation](https://docs.n8n.io/integrations/#community-nodes)

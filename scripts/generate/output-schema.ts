@@ -20,22 +20,27 @@ function merge(schemas: Schema[]): Schema {
   return { type: 'object', properties, required, additionalProperties: {} };
 }
 
-const metadata: Schema = {
-  type: 'object',
-  description: 'Added by ConvHooks to every item',
-  properties: {
-    vendor: { type: 'string' },
-    event: { type: 'string' },
-    dedupeKey: { type: 'string' },
-    receivedAt: { type: 'string', format: 'date-time' },
-    verified: { type: 'boolean' },
-    schemaIssues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
-    headers: { type: 'object' },
-  },
-  required: ['vendor', 'event', 'dedupeKey', 'receivedAt', 'verified', 'schemaIssues'],
-};
+/** `recoveredFrom` only where the vendor's recent events can be polled: an item read back from its API says so. */
+function metadata(vendor: VendorDefinition): Schema {
+  const recoverable = vendor.registration.kind === 'api' && vendor.registration.api.recentEvents !== undefined;
+  return {
+    type: 'object',
+    description: 'Added by ConvHooks to every item',
+    properties: {
+      vendor: { type: 'string' },
+      event: { type: 'string' },
+      dedupeKey: { type: 'string' },
+      receivedAt: { type: 'string', format: 'date-time' },
+      verified: { type: 'boolean' },
+      schemaIssues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+      headers: { type: 'object' },
+      ...(recoverable ? { recoveredFrom: { type: 'string', enum: ['api'] } } : {}),
+    },
+    required: ['vendor', 'event', 'dedupeKey', 'receivedAt', 'verified', 'schemaIssues'],
+  };
+}
 
 export function outputSchema(vendor: VendorDefinition): Schema {
   const events = merge(Object.values(vendor.events).map((event) => eventJsonSchema(event) as Schema));
-  return { ...events, properties: { ...events.properties, convhooks: metadata }, required: [...(events.required ?? []), 'convhooks'] };
+  return { ...events, properties: { ...events.properties, convhooks: metadata(vendor) }, required: [...(events.required ?? []), 'convhooks'] };
 }

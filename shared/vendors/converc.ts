@@ -87,12 +87,18 @@ const api: SubscriptionApi = {
   list: { method: 'GET', path: '/integrations/webhooks' },
   listResponse: z.looseObject({ webhooks: z.array(webhook) }).transform((answer) => answer.webhooks.map(toRemote)),
   remove: (id) => ({ method: 'DELETE', path: `/integrations/webhooks/${encodeURIComponent(id)}` }),
-  recentEvents: (eventType, limit) => ({
-    method: 'GET',
-    path: '/webhooks/events',
-    query: { eventType, display: String(limit) },
-  }),
-  recentEventsResponse: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+  recentEvents: {
+    request: (eventType, limit) => ({
+      method: 'GET',
+      path: '/webhooks/events',
+      query: { eventType, display: String(limit) },
+    }),
+    response: z.array(z.looseObject({ id: z.string(), type: z.string() })),
+    // The doc states no limit for `display` (its example asks for 4); the simulator takes up to 100.
+    maxPerType: 100,
+    // A day covers a restart, an upgrade or a weekend-free outage; older events are left to Converc's own history.
+    maxAgeMinutes: 24 * 60,
+  },
 };
 
 export const converc = defineVendor({

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deliveryHeaders, freshSample, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, triggerItem, type Deployment } from '../../harness/deployment';
-import { restAsOwner } from '../../harness/n8n-api';
+import { restAsOwner, type Execution } from '../../harness/n8n-api';
+import { simulatorApiKey } from '../../simulator';
+import { call } from '../support/http';
 import { harnessPort } from '../../harness/ports';
 import { startStack, type Stack } from '../../harness/stack';
 import { waitFor } from '../../harness/wait';
@@ -180,6 +182,65 @@ describe('n8n restart with published workflows', () => {
       expect(fired.attempts.map((attempt) => attempt.status)).toContain(200);
       await executionsOf(stack, deployment.id, 1);
     }
+  });
+});
+
+describe('Converc catch-up', () => {
+  /** Every item the trigger emitted in each execution, oldest execution first. */
+  const itemsPerExecution = (executions: Execution[], triggerName: string) =>
+    [...executions]
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((execution) => (execution.data?.resultData?.runData?.[triggerName]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json));
+  const idOf = (body: string) => (JSON.parse(body) as { id: string }).id;
+  /** Fires one event; what Converc did at `url` (other suites' triggers may be subscribed too). */
+  const firedAt = async (url: string, event: string) => {
+    const attempts = (await fire('converc', event)).attempts.filter((attempt) => attempt.url === url);
+    return { attempts, id: attempts[0] && idOf(attempts[0].requestBody), status: attempts[0]?.status };
+  };
+
+  it('recovers what Converc sent while n8n was stopped, once, in order and marked, and nothing from while the workflow was unpublished', async () => {
+    const event = 'call.transcript_ready';
+    const deployment = await deployTrigger(stack, 'converc', { events: [event] });
+    const fired = (which: string) => firedAt(deployment.productionUrl, which);
+    await deployment.publish();
+    const first = await fired(event);
+    expect(first.status).toBe(200);
+    await executionsOf(stack, deployment.id, 1);
+
+    await deployment.unpublish();
+    // No live subscription: Converc delivers nothing, but keeps the event behind its API.
+    expect((await fired(event)).attempts).toEqual([]);
+    const unpublishedIds = (await call('GET', `${stack.sim.baseUrl('converc')}/webhooks/events?eventType=${event}&display=1`, undefined, { authorization: `Bearer ${simulatorApiKey('converc')}` })).body as { id: string }[];
+    await deployment.publish();
+    const afterPublish = await fired(event);
+    expect(afterPublish.status).toBe(200);
+    await executionsOf(stack, deployment.id, 2);
+    // Taken before the restart: their keys must survive it, or catch-up would run them again.
+    const taken = [(await fired(event)).id, (await fired(event)).id];
+    await executionsOf(stack, deployment.id, 4);
+
+    const whileStopped: string[] = [];
+    await stack.n8n.restart(async () => {
+      for (let sent = 0; sent < 3; sent += 1) {
+        const { attempts, id } = await fired(event);
+        expect(attempts.map((attempt) => attempt.status)).toEqual([null]);
+        whileStopped.push(id!);
+      }
+    });
+    const afterRestart = await fired(event);
+    expect(afterRestart.status).toBe(200);
+    await executionsOf(stack, deployment.id, 5);
+    const later = await fired(event);
+    await executionsOf(stack, deployment.id, 6);
+
+    const items = itemsPerExecution(await executionsAfterQuiet(stack, deployment.id), deployment.triggerName);
+    expect(items.map((execution) => execution.map((item) => item.id))).toEqual([[first.id], [afterPublish.id], [taken[0]], [taken[1]], [...whileStopped, afterRestart.id], [later.id]]);
+    expect(items.flat().map((item) => item.id)).not.toContain(unpublishedIds[0]!.id);
+    const [recovered, delivered] = [items[4]!.slice(0, 3), items[4]![3]!];
+    for (const item of recovered) expect(item.convhooks).toMatchObject({ vendor: 'converc', event, verified: false, recoveredFrom: 'api' });
+    expect(delivered.convhooks).toMatchObject({ verified: true });
+    expect((delivered.convhooks as Record<string, unknown>).recoveredFrom).toBeUndefined();
+    await deployment.unpublish();
   });
 });
 

@@ -166,10 +166,15 @@ describe('restarts in queue mode', () => {
 describe('republishing a live Converc trigger under traffic', () => {
   let deployment: Deployment;
   let answers: Record<string, number> = {};
+  /** Events the senders' deliveries did not get accepted: Converc never sends them again. */
+  let refused: string[] = [];
   let sending = true;
   let senders: Promise<void>[] = [];
 
-  const record = (status: number | null) => (answers[String(status)] = (answers[String(status)] ?? 0) + 1);
+  const record = ({ status, requestBody }: { status: number | null; requestBody: string }) => {
+    answers[String(status)] = (answers[String(status)] ?? 0) + 1;
+    if (status !== 200) refused.push((JSON.parse(requestBody) as { id: string }).id);
+  };
   const withEvents = (events: readonly string[]) => (workflow: EditableWorkflow) => ({
     ...workflow,
     nodes: workflow.nodes.map((node) => (node.name === deployment.triggerName ? { ...node, parameters: { ...node.parameters, events } } : node)),
@@ -181,7 +186,7 @@ describe('republishing a live Converc trigger under traffic', () => {
     await deployment.publish();
     // Four senders deliver continuously while the workflow is republished.
     senders = Array.from({ length: 4 }, async () => {
-      while (sending) for (const attempt of (await fire(stack, 'converc', 'call.ended')).attempts) record(attempt.status);
+      while (sending) for (const attempt of (await fire(stack, 'converc', 'call.ended')).attempts) record(attempt);
     });
   });
 
@@ -193,6 +198,7 @@ describe('republishing a live Converc trigger under traffic', () => {
 
   it('after each change of events: one subscription with the new events, and the next delivery verifies', async () => {
     answers = {};
+    refused = [];
     const selections = [['call.ended', 'call.recording_ready'], ['call.ended']];
     for (let cycle = 0; cycle < 4; cycle += 1) {
       await pause(500);
@@ -203,9 +209,23 @@ describe('republishing a live Converc trigger under traffic', () => {
       // n8n saves the new subscription's secret when activation ends; from then on every delivery verifies.
       await secretSaved(stack, deployment.id, live[0]!.id);
       const probe = await fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id });
-      expect(probe.attempts.map((attempt) => [attempt.status, attempt.responseBody])).toEqual([[200, '{"received":true}']]);
+      // Verified either way: a processor's catch-up may have taken the event while it was on its way.
+      expect(probe.attempts.map((attempt) => [attempt.status, JSON.parse(attempt.responseBody ?? '{}').received])).toEqual([[200, true]]);
     }
     figures['4 changes of events under 4 senders: answers'] = answers;
+    // Each processor catches up on its first verified delivery after each change. Measured, not
+    // promised: with round-robin balancing not every refused event comes back (README, "Catch-up").
+    const lost = [...refused];
+    const executions = await executionsAfterQuiet(stack, deployment.id, 3000);
+    const executed = executions.flatMap((execution) => (execution.data?.resultData?.runData?.[deployment.triggerName]?.[0]?.data?.main?.[0] ?? []).map((item) => String(item.json.id)));
+    const counts = new Map<string, number>();
+    for (const id of executed) counts.set(id, (counts.get(id) ?? 0) + 1);
+    figures['4 changes of events under 4 senders: catch-up'] = {
+      refused: lost.length,
+      recovered: lost.filter((id) => counts.has(id)).length,
+      eventsRunTwice: [...counts.values()].filter((count) => count > 1).length,
+      events: counts.size,
+    };
   });
 
   it('an edit that leaves the trigger alone keeps the subscription, and every delivery meanwhile is accepted', async () => {

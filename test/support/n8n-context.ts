@@ -3,7 +3,7 @@
  * credential class as n8n loads them, the mode n8n passes for a test run or a production run,
  * and HTTP through n8n's client with the credential's own `authenticate`.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters, WorkflowActivateMode } from 'n8n-workflow';
 import type { VendorId } from '../../shared';
 import { PACKAGE } from './packages';
 import { N8N_BASE_URL, n8nHookContext, n8nWebhookContext, type CredentialSetup } from './n8n-runtime';
@@ -46,9 +46,9 @@ function common(setup: ContextSetup) {
 }
 
 /** The context of `checkExists`, `create` and `delete`: a published workflow (`trigger`) unless the editor listens for a test event (`manual`). */
-export function hookContext(setup: ContextSetup & { mode?: 'trigger' | 'manual' }) {
+export function hookContext(setup: ContextSetup & { mode?: 'trigger' | 'manual'; activation?: WorkflowActivateMode }) {
   const shared = common(setup);
-  const { context, sent, logs } = n8nHookContext({ ...shared, mode: setup.mode ?? 'trigger' });
+  const { context, sent, logs } = n8nHookContext({ ...shared, mode: setup.mode ?? 'trigger', activation: setup.activation });
   return { context, staticData: shared.staticData, calls: sent, logs };
 }
 

@@ -21,6 +21,7 @@ import type {
   INodeExecutionData,
   INodeType,
   IWebhookFunctions,
+  WorkflowActivateMode,
 } from 'n8n-workflow';
 import { RUNTIME_DIR } from '../../harness/paths';
 
@@ -188,14 +189,15 @@ function webhookData(nodeType: INodeType, node: INode, isTest: boolean) {
 /**
  * The context n8n runs `checkExists`, `create` and `delete` in. n8n passes mode `trigger` with
  * activation `activate` when a workflow is published, and mode `manual` with activation
- * `manual` when the editor listens for a test event (then the URL is the test URL).
+ * `manual` when the editor listens for a test event (then the URL is the test URL); `init` at
+ * n8n's start and `update` for a republish.
  */
-export function n8nHookContext(setup: WorkflowSetup & { readonly mode: 'trigger' | 'manual' }) {
+export function n8nHookContext(setup: WorkflowSetup & { readonly mode: 'trigger' | 'manual'; readonly activation?: WorkflowActivateMode }) {
   const runtime = load();
   const { workflow, node } = workflowFor(setup);
   const { data, reads, sent } = additionalData(setup.credentials);
   const isTest = setup.mode === 'manual';
-  const context = new runtime.HookContext(workflow, node, data, setup.mode, isTest ? 'manual' : 'activate', webhookData(setup.nodeType, node, isTest));
+  const context = new runtime.HookContext(workflow, node, data, setup.mode, isTest ? 'manual' : (setup.activation ?? 'activate'), webhookData(setup.nodeType, node, isTest));
   return { context, sent, credentialReads: reads, logs: freshLog() };
 }
 

@@ -66,9 +66,6 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
   };
 }
 
-/** The most recent events asked for at once: the simulator's `display` takes 1 to 100, Converc's doc names no cap. */
-const MAX_LISTED = 100;
-
 /**
  * Sample items for the Zap editor, shaped as `perform` shapes a delivery: the vendor's recent
  * events of this type where its API has such a poll, else the documented example.
@@ -77,10 +74,11 @@ export function listPerform(vendor: VendorDefinition, eventName: string) {
   const documented = [vendor.events[eventName]?.sample];
   const api = vendor.registration.kind === 'api' ? vendor.registration.api : undefined;
   return async (zapier: ZObject, bundle: Bundle): Promise<TriggerItem[]> => {
-    if (api?.recentEvents === undefined || api.recentEventsResponse === undefined) return listedItems(vendor, eventName, documented);
+    const poll = api?.recentEvents;
+    if (api === undefined || poll === undefined) return listedItems(vendor, eventName, documented);
     // Zapier's limit is -1 ("as many as you can") while it fills its dedupe list.
-    const limit = bundle.meta?.limit > 0 ? Math.min(bundle.meta.limit, MAX_LISTED) : MAX_LISTED;
-    const answer = await callVendor(zapier, bundle, vendor, api, api.recentEvents(eventName, limit));
-    return listedItems(vendor, eventName, readAnswer(zapier, vendor, api.recentEventsResponse, answer));
+    const limit = bundle.meta?.limit > 0 ? Math.min(bundle.meta.limit, poll.maxPerType) : poll.maxPerType;
+    const answer = await callVendor(zapier, bundle, vendor, api, poll.request(eventName, limit));
+    return listedItems(vendor, eventName, readAnswer(zapier, vendor, poll.response, answer));
   };
 }

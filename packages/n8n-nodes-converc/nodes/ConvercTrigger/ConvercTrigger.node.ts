@@ -41,6 +41,12 @@ export class ConvercTrigger implements INodeType {
     ],
     properties: [
       {
+        displayName: 'Events Converc sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from Converc\'s API and added, marked convhooks.recoveredFrom = "api", to the execution of the next delivery: n8n starts a trigger only when a request arrives. Up to 100 per event, from the last 24 hours, never from before the workflow was last published after being unpublished. Needs Ignore Repeated Deliveries on.',
+        name: 'catchUpNotice',
+        type: 'notice',
+        default: '',
+      },
+      {
         displayName: 'Events',
         name: 'events',
         type: 'multiOptions',

@@ -1,0 +1,194 @@
+import { sleep, type IDataObject, type IHookFunctions, type INodeExecutionData, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import { parseEvent } from '../../shared/parse-event';
+import type { RecentEventsPoll } from '../../shared/subscription-api';
+import type { VendorDefinition } from '../../shared/vendor-definition';
+import { isRepeatedDelivery } from './dedupe';
+import { isSelected, selectedEvents } from './event-selection';
+import { livePeriod, recordActivation, recordSeen, type LivePeriod } from './static-data';
+import { callVendor, readAnswer } from './vendor-client';
+
+/**
+ * Catch-up: events the vendor sent while nobody listened (n8n stopped or restarting, the
+ * trigger being republished, a new subscription's deliveries before its secret was saved) are
+ * still behind the vendor's recent-events API. n8n lets a webhook node emit only in answer to a
+ * delivery, so each n8n process catches up on the first delivery it verifies after each
+ * activation: it polls, answers (after a second at the latest, whatever the poll does), and
+ * starts one execution with the recovered events and the delivery's own item, oldest first.
+ */
+
+const recentEventsPoll = (vendor: VendorDefinition): RecentEventsPoll | undefined =>
+  vendor.registration.kind === 'api' ? vendor.registration.api.recentEvents : undefined;
+
+/** Called by an activation: `activate` is a fresh publish (after an unpublish, or the first one). */
+export function noteActivation(context: IHookFunctions, vendor: VendorDefinition, now = new Date()): void {
+  const activation = context.getActivationMode();
+  if (recentEventsPoll(vendor) === undefined || activation === 'manual') return;
+  recordActivation(context.getWorkflowStaticData('node'), activation === 'activate', now);
+}
+
+interface CaughtUp {
+  /** The activation this process caught up after. */
+  readonly activatedAt: number;
+  /** Set when a poll failed: the next delivery from then on tries again. */
+  readonly retryAt?: number;
+}
+
+/** Per trigger, in this process: an empty map is what "n8n (re)started" looks like from inside. */
+const caughtUp = new Map<string, CaughtUp>();
+/**
+ * Triggers that took a delivery in this process: their recent keys are all in its memory, where
+ * static data loses some under concurrent deliveries (see dedupe.ts).
+ */
+const takenHere = new Set<string>();
+const MAX_TRIGGERS = 10_000;
+/** The delivery's own item waits for the poll: a vendor that hangs must not hold it long. */
+const POLL_TIMEOUT_MS = 3_000;
+/**
+ * How long the vendor's answer waits for the poll. Answering after it keeps short the moment in
+ * which the vendor's next event, perhaps on another processor, finds the keys of what this
+ * catch-up recovered not yet saved. A slower poll must not hold the answer: past this, it goes.
+ */
+const ANSWER_WAIT_MS = 1_000;
+const RETRY_AFTER_MS = 60_000;
+
+const scopeOf = (context: IWebhookFunctions) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+
+function bounded<T>(map: Map<string, T>, scope: string, value: T): void {
+  map.delete(scope);
+  if (map.size >= MAX_TRIGGERS) map.delete(map.keys().next().value ?? '');
+  map.set(scope, value);
+}
+
+/** Whether a catch-up is due; claimed before polling, so deliveries arriving meanwhile do not poll again. */
+function claim(scope: string, live: LivePeriod, now: number): boolean {
+  const done = caughtUp.get(scope);
+  if (done !== undefined && done.activatedAt === live.activatedAt && (done.retryAt === undefined || now < done.retryAt)) return false;
+  bounded(caughtUp, scope, { activatedAt: live.activatedAt });
+  return true;
+}
+
+/** When the events a catch-up recovers were made, in ms. */
+interface Window {
+  readonly from: number;
+  readonly until: number;
+}
+
+/**
+ * From the newest event the trigger took, where the gap began, within the live period and the
+ * poll's age bound, until now. Where this process holds the trigger's recent keys, it reaches
+ * back by the vendor's delivery timeout too, for an older event still on its way when the gap
+ * began; a process that took nothing yet (n8n restarted) does not, since static data may have
+ * lost keys of events taken then, and they would run again.
+ */
+function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
+  const reach = takenHere.has(scope) ? vendor.delivery.timeoutMs : 0;
+  const from = Math.max(live.since, (live.lastSeen ?? live.since) - reach, now - poll.maxAgeMinutes * 60_000);
+  return { from, until: now };
+}
+
+const timeOf = (vendor: VendorDefinition, json: IDataObject): number => {
+  const value = json[vendor.timestampField];
+  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
+};
+
+function eventTypes(context: IWebhookFunctions, vendor: VendorDefinition): string[] {
+  const selected = selectedEvents(context);
+  return Object.keys(vendor.events).filter((type) => isSelected(selected, type));
+}
+
+/**
+ * The vendor's recent events this trigger has not taken, made inside the window, as items
+ * marked as recovered. Each is recorded with dedupe as it is taken, so no
+ * later delivery or catch-up emits it again.
+ */
+function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, window: Window, events: unknown[], now: number): IDataObject[] {
+  const items: IDataObject[] = [];
+  for (const event of events) {
+    const parsed = parseEvent(vendor, Buffer.from(JSON.stringify(event)));
+    if (!parsed.ok || parsed.eventType === null) continue;
+    const at = timeOf(vendor, parsed.body);
+    // An event that cannot be placed in time cannot be shown to fall inside the live period.
+    if (Number.isNaN(at) || at < window.from || at > window.until || isRepeatedDelivery(context, parsed.dedupeKey, true)) continue;
+    const convhooks: IDataObject = {
+      vendor: vendor.id,
+      event: parsed.eventType,
+      dedupeKey: parsed.dedupeKey,
+      receivedAt: new Date(now).toISOString(),
+      // Read over the vendor's API with the credential's key: authentic, but no signature was checked.
+      verified: false,
+      recoveredFrom: 'api',
+      schemaIssues: parsed.issues.map((issue) => ({ ...issue })),
+    };
+    items.push({ ...parsed.body, convhooks });
+  }
+  return items;
+}
+
+async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recentEvents: RecentEventsPoll, window: Window, live: LivePeriod, now: number): Promise<IDataObject[]> {
+  const types = eventTypes(context, vendor);
+  const answers = await Promise.allSettled(
+    types.map(async (type) => {
+      const answer = await callVendor(context, vendor, recentEvents.request(type, recentEvents.maxPerType), undefined, { attempts: 1, timeoutMs: POLL_TIMEOUT_MS });
+      return readAnswer(context, vendor, recentEvents.response, answer);
+    }),
+  );
+  const items: IDataObject[] = [];
+  answers.forEach((answer, index) => {
+    if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
+    else {
+      bounded(caughtUp, scopeOf(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS });
+      const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
+      context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
+    }
+  });
+  return items;
+}
+
+/**
+ * Answers the delivery itself. n8n then saves static data before it starts the execution; when
+ * n8n answers, a single process starts the execution first, and its copy of static data, loaded
+ * before the delivery's was saved, is what ends up stored: `lastSeen` and the dedupe keys a
+ * catch-up after a restart relies on would be lost (seen in n8n 2.41.1).
+ */
+function answeredHere(context: IWebhookFunctions, result: IWebhookResponseData): IWebhookResponseData {
+  context.getResponseObject().status(200).json(result.webhookResponse);
+  return { noWebhookResponse: true, workflowData: result.workflowData };
+}
+
+/** The delivery's items and the recovered ones, oldest first; a stable sort keeps the delivery after events of its own instant. */
+function inOrder(context: IWebhookFunctions, vendor: VendorDefinition, recovered: IDataObject[], delivered: INodeExecutionData[]): INodeExecutionData[] {
+  const items = [...context.helpers.returnJsonArray(recovered), ...delivered];
+  const order = (item: INodeExecutionData) => {
+    const at = timeOf(vendor, item.json);
+    return Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
+  };
+  return items.sort((a, b) => order(a) - order(b));
+}
+
+/**
+ * Runs a catch-up after a verified delivery when one is due; otherwise hands its result back
+ * untouched. A refusal (no `webhookResponse`: it answered itself) never catches up. Catch-up
+ * needs dedupe: without it every catch-up would emit again what the vendor still holds.
+ */
+export async function catchUpAfter(context: IWebhookFunctions, vendor: VendorDefinition, result: IWebhookResponseData): Promise<IWebhookResponseData> {
+  const recentEvents = recentEventsPoll(vendor);
+  if (recentEvents === undefined || result.webhookResponse === undefined || context.getMode() !== 'webhook') return result;
+  const staticData = context.getWorkflowStaticData('node');
+  const live = livePeriod(staticData);
+  if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false) return result;
+  const scope = scopeOf(context);
+  const now = Date.now();
+  const window = windowOf(vendor, recentEvents, live, scope, now);
+  const delivered: INodeExecutionData[] = result.workflowData?.[0] ?? [];
+  for (const item of delivered) recordSeen(staticData, timeOf(vendor, item.json));
+  if (delivered.length > 0 && !takenHere.has(scope)) {
+    if (takenHere.size >= MAX_TRIGGERS) takenHere.clear();
+    takenHere.add(scope);
+  }
+  if (window.from > window.until || !claim(scope, live, now)) return answeredHere(context, result);
+  const polling = poll(context, vendor, recentEvents, window, live, now);
+  await Promise.race([polling, sleep(ANSWER_WAIT_MS)]);
+  const answered = answeredHere(context, result);
+  const items = inOrder(context, vendor, await polling, delivered);
+  return items.length === 0 ? answered : { ...answered, workflowData: [items] };
+}

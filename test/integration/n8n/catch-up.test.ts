@@ -1,0 +1,251 @@
+/**
+ * Converc catch-up and the just-created subscription, in n8n-core's own contexts against the
+ * simulator over HTTP. The simulator delivers to the trigger's URL, where nothing listens: an
+ * event fired here is one the vendor sent while n8n was down, and stays in its recent events.
+ */
+import type { IDataObject, IHookFunctions, INodeType, IWebhookFunctions, WorkflowActivateMode } from 'n8n-workflow';
+import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
+import { deliveryHeaders, freshSample, VENDORS } from '../../../shared';
+import { call } from '../../support/http';
+import { hookContext, PRODUCTION_URL, webhookContext } from '../../support/n8n-context';
+import { PACKAGE } from '../../support/packages';
+
+const vendor = VENDORS.converc;
+const node = PACKAGE.converc.node as INodeType;
+const methods = node.webhookMethods!.default!;
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.close());
+beforeEach(() => call('POST', `${sim.url}/_control/reset`));
+
+let triggers = 0;
+
+interface Attempt {
+  requestBody: string;
+}
+
+/** One published Converc trigger: its static data as n8n saves it, and the contexts n8n gives it. */
+function trigger(options: { events?: string[]; dedupe?: boolean } = {}) {
+  triggers += 1;
+  const nodeId = `catch-up-node-${triggers}`;
+  const staticData: IDataObject = {};
+  const parameters = { events: options.events ?? ['call.ended', 'call.transcript_ready'], options: options.dedupe === false ? { dedupe: false } : {} };
+  const credentials = { convercApi: { apiKey: simulatorApiKey('converc'), baseUrl: sim.baseUrl('converc') } };
+  const hook = (name: 'checkExists' | 'create' | 'delete', activation: WorkflowActivateMode = 'activate') => {
+    const ctx = hookContext({ nodeType: 'converc', nodeId, parameters, credentials, staticData, activation });
+    return methods[name]!.call(ctx.context as IHookFunctions);
+  };
+  /** n8n's activation: create only when checkExists finds nothing. */
+  const activate = async (activation: WorkflowActivateMode) => {
+    if (!(await hook('checkExists', activation))) await hook('create', activation);
+  };
+  const secret = async () => {
+    const hooks = (await call('GET', `${sim.url}/_control/webhooks?vendor=converc`)).body as Array<{ url: string; active: boolean; secret: string }>;
+    return hooks.find((remote) => remote.active && remote.url === PRODUCTION_URL)!.secret;
+  };
+  /** A delivery of `body` as the subscription signs it; `stored` is the static data the request loaded. */
+  const deliver = async (body: string, options: { stored?: IDataObject; signWith?: string; mode?: 'webhook' | 'manual' } = {}) => {
+    const raw = Buffer.from(body);
+    const ctx = webhookContext({
+      nodeType: 'converc',
+      nodeId,
+      parameters,
+      credentials,
+      staticData: options.stored ?? staticData,
+      body: raw,
+      headers: deliveryHeaders(vendor, raw, options.signWith ?? (await secret()), JSON.parse(body).type),
+      mode: options.mode,
+    });
+    const result = await node.webhook!.call(ctx.context as IWebhookFunctions);
+    return { ...ctx, result, items: (result.workflowData?.[0] ?? []).map((item) => item.json) };
+  };
+  return { staticData, hook, activate, deliver, secret };
+}
+
+/** Fires one event at Converc; its delivery fails (nobody listens), and it stays in the recent events. */
+async function fire(event = 'call.ended'): Promise<{ id: string; body: string }> {
+  const answer = await call('POST', `${sim.url}/_control/fire`, { vendor: 'converc', event, wait: true });
+  const [attempt] = (answer.body as { attempts: Attempt[] }).attempts;
+  const body = attempt?.requestBody ?? JSON.stringify(freshSample(vendor, event, { id: `unsent-${Date.now()}`, at: new Date() }));
+  return { id: (JSON.parse(body) as { id: string }).id, body };
+}
+
+const ids = (items: IDataObject[]) => items.map((item) => item.id);
+const recovered = (items: IDataObject[]) => items.filter((item) => (item.convhooks as IDataObject).recoveredFrom === 'api').map((item) => item.id);
+
+describe('Converc catch-up', () => {
+  it('recovers, on the first delivery after a restart, what was sent while n8n was down: once, oldest first, marked', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    const down = [await fire('call.ended'), await fire('call.transcript_ready'), await fire('call.ended')];
+    await t.activate('init');
+    const delivery = await fire('call.ended');
+    const first = await t.deliver(delivery.body);
+    // The trigger answers itself, so n8n saves static data before it starts the execution.
+    expect(first.response).toEqual({ statusCode: 200, body: { received: true } });
+    expect(first.result.noWebhookResponse).toBe(true);
+    expect(ids(first.items)).toEqual([...down.map((event) => event.id), delivery.id]);
+    expect(recovered(first.items)).toEqual(down.map((event) => event.id));
+    expect(first.items[0]!.convhooks).toEqual({
+      vendor: 'converc',
+      event: 'call.ended',
+      dedupeKey: `converc:call.ended:${down[0]!.id}`,
+      receivedAt: expect.any(String),
+      verified: false,
+      recoveredFrom: 'api',
+      schemaIssues: [],
+    });
+    expect(first.items.at(-1)!.convhooks).toMatchObject({ verified: true });
+    expect((first.items.at(-1)!.convhooks as IDataObject).recoveredFrom).toBeUndefined();
+
+    // The same activation: no second poll, and what was recovered is never emitted again.
+    const next = await fire('call.ended');
+    const second = await t.deliver(next.body);
+    expect(ids(second.items)).toEqual([next.id]);
+    expect(second.response).toEqual({ statusCode: 200, body: { received: true } });
+    const again = await fire('call.ended');
+    await t.activate('init');
+    const third = await t.deliver((await fire('call.ended')).body);
+    expect(recovered(third.items)).toEqual([again.id]);
+  });
+
+  it('recovers nothing from before the first activation, or from while the workflow was unpublished', async () => {
+    const t = trigger();
+    await fire('call.ended');
+    await t.activate('activate');
+    const first = await fire('call.ended');
+    expect(ids((await t.deliver(first.body)).items)).toEqual([first.id]);
+    await t.hook('delete');
+    await fire('call.ended');
+    await fire('call.transcript_ready');
+    await t.activate('activate');
+    const afterPublish = await fire('call.ended');
+    const delivered = await t.deliver(afterPublish.body);
+    expect(ids(delivered.items)).toEqual([afterPublish.id]);
+  });
+
+  it('recovers across a republish, which continues the live period', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await t.deliver((await fire('call.ended')).body);
+    const during = await fire('call.transcript_ready');
+    await t.activate('update');
+    const delivery = await fire('call.ended');
+    expect(ids((await t.deliver(delivery.body)).items)).toEqual([during.id, delivery.id]);
+  });
+
+  describe.each([
+    { process: 'that took a delivery of the trigger (it holds its recent keys)', tookOne: true },
+    { process: 'that took nothing yet (n8n restarted: static data may have lost keys)', tookOne: false },
+  ])('in a process $process', ({ tookOne }) => {
+    it(tookOne ? 'reaches back from the newest event taken by the delivery timeout, for one still on its way, and no further' : 'reaches back to the newest event taken, and no further', async () => {
+      const t = trigger();
+      await t.activate('activate');
+      if (tookOne) await t.deliver((await fire('call.ended')).body);
+      const now = Date.now();
+      const at = (secondsAgo: number) => new Date(now - secondsAgo * 1000);
+      // As n8n saved it: published a minute ago, the newest event taken 20 s ago, activated just now.
+      t.staticData.live = { since: at(60).toISOString(), activatedAt: new Date(now).toISOString(), lastSeen: at(20).toISOString() };
+      const sent = async (id: string, secondsAgo: number) => {
+        await call('POST', `${sim.url}/_control/fire`, { vendor: 'converc', event: 'call.ended', payload: freshSample(vendor, 'call.ended', { id, at: at(secondsAgo) }), wait: true });
+        return id;
+      };
+      await sent(`before-gap-${triggers}`, 40);
+      const onItsWay = await sent(`on-its-way-${triggers}`, 25);
+      const lost = await sent(`lost-${triggers}`, 5);
+      const delivery = await fire('call.ended');
+      expect(ids((await t.deliver(delivery.body)).items)).toEqual([...(tookOne ? [onItsWay] : []), lost, delivery.id]);
+    });
+  });
+
+  it('polls only the chosen events', async () => {
+    const t = trigger({ events: ['call.ended'] });
+    await t.activate('activate');
+    await fire('call.transcript_ready');
+    const wanted = await fire('call.ended');
+    await t.activate('init');
+    const delivery = await fire('call.ended');
+    expect(ids((await t.deliver(delivery.body)).items)).toEqual([wanted.id, delivery.id]);
+  });
+
+  it('answers the delivery and still emits it when the poll fails, and says so in the log', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await fire('call.ended');
+    await t.activate('init');
+    const delivery = await fire('call.ended');
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor: 'converc', status: 503, times: 2 });
+    const answered = await t.deliver(delivery.body, { signWith: await t.secret() });
+    expect(answered.response).toEqual({ statusCode: 200, body: { received: true } });
+    expect(ids(answered.items)).toEqual([delivery.id]);
+    expect(answered.logs).toEqual([
+      expect.stringMatching(/^warn: Converc catch-up could not read recent call\.ended events \(Converc is unavailable \(503\)\)/),
+      expect.stringMatching(/^warn: Converc catch-up could not read recent call\.transcript_ready events/),
+    ]);
+  });
+
+  it('answers a delivery when the poll is slow, and still emits what the poll brings', async () => {
+    const t = trigger({ events: ['call.ended'] });
+    await t.activate('activate');
+    const lost = await fire('call.ended');
+    await t.activate('init');
+    const delivery = await fire('call.ended');
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor: 'converc', delayMs: 2000, times: 1 });
+    const answered = await t.deliver(delivery.body, { signWith: await t.secret() });
+    expect(answered.response).toEqual({ statusCode: 200, body: { received: true } });
+    expect(answered.result.noWebhookResponse).toBe(true);
+    expect(ids(answered.items)).toEqual([lost.id, delivery.id]);
+  });
+
+  it('does not catch up with dedupe off, nor for a test delivery', async () => {
+    const off = trigger({ dedupe: false });
+    await off.activate('activate');
+    await fire('call.ended');
+    await off.activate('init');
+    const delivery = await fire('call.ended');
+    expect(ids((await off.deliver(delivery.body)).items)).toEqual([delivery.id]);
+
+    const test = trigger();
+    await test.activate('activate');
+    await fire('call.ended');
+    await test.activate('init');
+    const manual = await test.deliver((await fire('call.ended')).body, { mode: 'manual' });
+    expect(manual.items.filter((item) => (item.convhooks as IDataObject).recoveredFrom !== undefined)).toEqual([]);
+  });
+
+  it('never catches up for a refused delivery', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await fire('call.ended');
+    await t.activate('init');
+    const forged = await t.deliver((await fire('call.ended')).body, { signWith: 'not-the-secret' });
+    expect(forged.response.statusCode).toBe(401);
+    expect(forged.result.workflowData).toBeUndefined();
+  });
+});
+
+describe('a subscription just created, before n8n saves static data', () => {
+  it('verifies its deliveries and puts it into the copy the delivery saves; refuses forgeries; forgets it on removal', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    const saved = structuredClone(t.staticData);
+    // What a request loaded from the database before the activation saved: no subscription yet.
+    const before: IDataObject = {};
+    const delivery = await fire('call.ended');
+    const accepted = await t.deliver(delivery.body, { stored: before });
+    expect(accepted.response).toEqual({});
+    expect(ids(accepted.items)).toEqual([delivery.id]);
+    expect(before.subscriptions).toEqual(saved.subscriptions);
+
+    const forged = await t.deliver((await fire('call.ended')).body, { stored: {}, signWith: 'not-the-secret' });
+    expect(forged.response.statusCode).toBe(401);
+
+    const secret = await t.secret();
+    await t.hook('delete');
+    const afterRemoval = await t.deliver((await fire('call.ended')).body, { stored: {}, signWith: secret });
+    expect(afterRemoval.response).toMatchObject({ statusCode: 401, body: { error: 'no_secret' } });
+  });
+});
