@@ -75,15 +75,19 @@ interface Window {
 
 /**
  * From the newest event the trigger took, where the gap began, within the live period and the
- * poll's age bound, until now. Where this process holds the trigger's recent keys, it reaches
- * back by the vendor's delivery timeout too, for an older event still on its way when the gap
- * began; a process that took nothing yet (n8n restarted) does not, since static data may have
- * lost keys of events taken then, and they would run again.
+ * poll's age bound, until the latest activation. Where this process holds the trigger's recent
+ * keys, it reaches back by the vendor's delivery timeout too, for an older event still on its
+ * way when the gap began; a process that took nothing yet (n8n restarted) does not, since static
+ * data may have lost keys of events taken then, and they would run again. An event made after
+ * the activation met a subscribed, listening n8n: in queue mode another processor may be taking
+ * it at this moment, with keys this process cannot see, and recovering it here too would run it
+ * twice (seen: most events of a republish under round-robin traffic ran twice when the window
+ * reached up to now).
  */
 function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
   const reach = takenHere.has(scope) ? vendor.delivery.timeoutMs : 0;
   const from = Math.max(live.since, (live.lastSeen ?? live.since) - reach, now - poll.maxAgeMinutes * 60_000);
-  return { from, until: now };
+  return { from, until: Math.min(now, live.activatedAt) };
 }
 
 const timeOf = (vendor: VendorDefinition, json: IDataObject): number => {

@@ -112,6 +112,21 @@ describe('Converc catch-up', () => {
     expect(recovered(third.items)).toEqual([again.id]);
   });
 
+  it('leaves what was made after the activation to its deliveries: in queue mode another processor may be taking it', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    const down = await fire('call.ended');
+    await t.activate('init');
+    // The simulator stamps events with this machine's clock: past this, an event is later than the activation.
+    const activated = Date.now();
+    while (Date.now() <= activated) await new Promise((resolve) => setTimeout(resolve, 1));
+    const elsewhere = await fire('call.ended');
+    const delivery = await fire('call.ended');
+    const first = await t.deliver(delivery.body);
+    expect(ids(first.items)).toEqual([down.id, delivery.id]);
+    expect(ids(first.items)).not.toContain(elsewhere.id);
+  });
+
   it('recovers nothing from before the first activation, or from while the workflow was unpublished', async () => {
     const t = trigger();
     await fire('call.ended');
