@@ -236,7 +236,10 @@ export async function measureLossWindows(setup: LossSetup): Promise<LossRow[]> {
   const targets: Target[] = [];
   for (const vendor of setup.vendors) targets.push(await publishTarget(setup.stack, vendor, setup.mode));
   const rows: LossRow[] = [];
-  for (const lossCase of setup.cases) rows.push(...(await measureCase(setup, targets, lossCase)));
+  for (const lossCase of setup.cases) {
+    console.log(`Loss window, ${setup.mode}: ${LOSS_CASES[lossCase]}…`);
+    rows.push(...(await measureCase(setup, targets, lossCase)));
+  }
   for (const target of targets) await target.deployment.unpublish();
   return rows;
 }

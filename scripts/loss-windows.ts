@@ -12,7 +12,7 @@ import { harnessPort } from '../harness/ports';
 import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
 
-const RATE_PER_SECOND = Number(process.env.LOSS_RATE ?? 2);
+const RATE_PER_SECOND = Number(process.env.LOSS_RATE ?? 1);
 const LEAD_MS = Number(process.env.LOSS_LEAD_MS ?? 5000);
 const REPUBLISHES: LossCase[] = ['republish-unchanged', 'republish-events'];
 
