@@ -9,11 +9,13 @@ import type { N8nStack, Stack } from './stack';
 import { pause, waitFor } from './wait';
 
 /** What happens to n8n while the vendor keeps sending. */
-export type LossCase = 'restart' | 'rolling-restart' | 'republish-events' | 'republish-unchanged';
+export type LossCase = RestartCase | 'republish-events' | 'republish-unchanged';
+type RestartCase = 'restart' | 'rolling-restart' | 'drained-rolling-restart';
 
 export const LOSS_CASES: Readonly<Record<LossCase, string>> = {
   restart: 'n8n restarts',
   'rolling-restart': 'n8n restarts one process at a time',
+  'drained-rolling-restart': 'one process at a time, each processor out of the balancer while it restarts',
   'republish-events': 'trigger republished with other events',
   'republish-unchanged': 'workflow republished, trigger unchanged',
 };
@@ -53,7 +55,7 @@ export interface LossSetup {
   /** Traffic before the case's action starts. */
   readonly leadMs: number;
   /** The restarts this setup can make: stop n8n and start it again, all at once or one process at a time. */
-  readonly restarts: Partial<Record<'restart' | 'rolling-restart', () => Promise<void>>>;
+  readonly restarts: Partial<Record<RestartCase, () => Promise<void>>>;
 }
 
 /** A published trigger of one vendor, and the events of the first two in its catalog that the measurement toggles. */
@@ -256,6 +258,15 @@ export const queueRestarts = (stack: QueueStack): LossSetup['restarts'] => {
     },
     'rolling-restart': async () => {
       for (const process of processes) await process.restart();
+    },
+    'drained-rolling-restart': async () => {
+      await stack.main.restart();
+      for (const [index, processor] of stack.processors.entries()) {
+        await stack.balancer.drain(index);
+        await processor.restart();
+        await stack.balancer.drain(index, false);
+      }
+      await stack.worker.restart();
     },
   };
 };

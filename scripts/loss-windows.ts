@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }
   const queue = await startQueueStack({ basePort: harnessPort(5790), name: 'loss-windows-queue' });
   try {
-    rows.push(...(await measureLossWindows({ ...measure, mode: 'queue mode', stack: queue, cases: [...REPUBLISHES, 'rolling-restart', 'restart'], restarts: queueRestarts(queue) })));
+    rows.push(...(await measureLossWindows({ ...measure, mode: 'queue mode', stack: queue, cases: [...REPUBLISHES, 'rolling-restart', 'drained-rolling-restart', 'restart'], restarts: queueRestarts(queue) })));
   } finally {
     await queue.stop();
   }
