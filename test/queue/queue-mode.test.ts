@@ -10,6 +10,8 @@ import type { EditableWorkflow } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import { harnessPort } from '../../harness/ports';
 import type { Routing } from '../../harness/balancer';
+import { measureLossWindows, queueRestarts, type LossRow } from '../../harness/loss-window';
+import { lossTable } from '../../harness/loss-window-report';
 import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
 import { fire, post, setDeliveryFaults } from '../../harness/traffic';
 import { pause, waitFor } from '../../harness/wait';
@@ -271,5 +273,36 @@ describe('dedupe under a burst of retried deliveries', () => {
     it('runs each event exactly once, in one processor', () => {
       expect(result).toEqual({ events: BURST, distinct: BURST, executions: BURST, processors: 1 });
     });
+  });
+});
+
+/**
+ * The operator's way to restart queue mode without a loss window, at reduced counts (`npm run
+ * loss-windows` measures every case): one process at a time, each processor out of nginx's
+ * rotation while it restarts, while a vendor that never retries and one that retries keep sending.
+ */
+describe('a rolling restart with each processor drained, under continuous delivery', () => {
+  let rows: LossRow[] = [];
+
+  beforeAll(async () => {
+    await stack.balancer.route('round-robin');
+    rows = await measureLossWindows({
+      mode: 'queue mode',
+      stack,
+      vendors: ['konver', 'konvox'],
+      cases: ['drained-rolling-restart'],
+      ratePerSecond: 1,
+      leadMs: 2000,
+      restarts: queueRestarts(stack),
+    });
+    console.log(`Loss windows, reduced:\n${lossTable(rows)}`);
+  }, 600_000);
+
+  it('loses nothing, runs nothing twice, and every delivery is answered 200', () => {
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({ lost: 0, duplicated: 0, acceptedNotRunOnce: 0, noSubscription: 0 });
+      expect(Object.keys(row.answers)).toEqual(['200']);
+    }
   });
 });
