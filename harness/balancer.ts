@@ -21,8 +21,16 @@ export interface Routed {
 }
 
 /** The upstream block as the README gives it, plus what a harness needs: one worker, files in `prefix`. */
-function config(prefix: string, port: number, processors: readonly string[], routing: Routing): string {
-  const servers = processors.map((url) => `    server ${new URL(url).host};`).join('\n');
+interface BalancerState {
+  readonly routing: Routing;
+  /** Processors taken out of the rotation, as an operator does before restarting one. */
+  readonly drained: ReadonlySet<number>;
+  /** Counts configurations, so the harness can tell when nginx serves the newest. */
+  readonly generation: number;
+}
+
+function config(prefix: string, port: number, processors: readonly string[], state: BalancerState): string {
+  const servers = processors.map((url, index) => `    server ${new URL(url).host}${state.drained.has(index) ? ' down' : ''};`).join('\n');
   return `# Written by the ConvHooks harness for one test run.
 worker_processes 1;
 pid ${prefix}/nginx.pid;
@@ -35,7 +43,7 @@ http {
   scgi_temp_path ${prefix}/scgi;
   log_format routed '$request_uri $upstream_addr';
   upstream n8n_webhooks {
-${routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${servers}
+${state.routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${servers}
   }
   server {
     listen 127.0.0.1:${port};
@@ -43,7 +51,7 @@ ${routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${servers}
     # n8n's own limit for webhook bodies.
     client_max_body_size 16m;
     # Tells the harness which configuration answered, so it knows when a reload is done.
-    add_header X-Routing ${routing} always;
+    add_header X-Balancer-Generation ${state.generation} always;
     location / { proxy_pass http://n8n_webhooks; }
   }
 }
@@ -65,11 +73,20 @@ export async function startBalancer(processors: readonly string[], port: number,
   mkdirSync(logFolder, { recursive: true });
   const configFile = join(prefix, 'nginx.conf');
   const url = `http://127.0.0.1:${port}`;
-  let current: Routing = 'round-robin';
-  writeFileSync(configFile, config(prefix, port, processors, current));
+  let state: BalancerState = { routing: 'round-robin', drained: new Set(), generation: 0 };
+  writeFileSync(configFile, config(prefix, port, processors, state));
   const args = ['-p', prefix, '-c', configFile, '-e', join(logFolder, 'nginx-error.log'), '-g', 'daemon off;'];
   const server = await startServer('nginx', [NGINX, args], port, join(logFolder, 'nginx.log'));
   const hosts = processors.map((processor) => new URL(processor).host);
+  const reload = async (next: Omit<BalancerState, 'generation'>) => {
+    state = { ...next, generation: state.generation + 1 };
+    writeFileSync(configFile, config(prefix, port, processors, state));
+    server.signal('SIGHUP');
+    // A fresh connection each time: a kept-alive one may still be served by the old worker.
+    const answered = async () => (await fetch(`${url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(2000) })).headers.get('x-balancer-generation');
+    await waitFor(`nginx to load configuration ${state.generation}`, () => answered().catch((error: Error) => error.message), (header) => header === String(state.generation));
+    await waitFor('the old nginx worker to exit', async () => childrenOf(server.pid), (workers) => workers === 1);
+  };
   return {
     url,
     /** Every request answered so far, in order, from nginx's access log. */
@@ -87,14 +104,14 @@ export async function startBalancer(processors: readonly string[], port: number,
      * turns, and in-turn routing would no longer alternate.
      */
     async route(routing: Routing): Promise<void> {
-      if (routing === current) return;
-      current = routing;
-      writeFileSync(configFile, config(prefix, port, processors, routing));
-      server.signal('SIGHUP');
-      // A fresh connection each time: a kept-alive one may still be served by the old worker.
-      const answered = async () => (await fetch(`${url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(2000) })).headers.get('x-routing');
-      await waitFor(`nginx to route ${routing}`, () => answered().catch((error: Error) => error.message), (header) => header === routing);
-      await waitFor('the old nginx worker to exit', async () => childrenOf(server.pid), (workers) => workers === 1);
+      if (routing !== state.routing) await reload({ ...state, routing });
+    },
+    /** Takes a processor out of the rotation (nginx sends it nothing) or, with `false`, puts it back. */
+    async drain(processor: number, drained = true): Promise<void> {
+      const next = new Set(state.drained);
+      if (drained) next.add(processor);
+      else next.delete(processor);
+      await reload({ ...state, drained: next });
     },
     async close(): Promise<void> {
       await server.stop();

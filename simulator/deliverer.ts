@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliveryHeaders, succeeded, VENDORS, type Backoff } from '../shared';
 import type { DeliveryAttempt, Store, Subscription } from './store';
@@ -50,7 +51,10 @@ export class Deliverer {
   constructor(
     private readonly store: Store,
     private readonly options: DelivererOptions,
-  ) {}
+  ) {
+    // Every attempt under way listens for the close: a vendor sending continuously has many at once.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   /**
    * Delivers each event to one webhook, in order (reversed under the reorder fault). Returns

@@ -10,6 +10,8 @@ import type { EditableWorkflow } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import { harnessPort } from '../../harness/ports';
 import type { Routing } from '../../harness/balancer';
+import { measureLossWindows, queueRestarts, type LossRow } from '../../harness/loss-window';
+import { lossTable } from '../../harness/loss-window-report';
 import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
 import { fire, post, setDeliveryFaults } from '../../harness/traffic';
 import { pause, waitFor } from '../../harness/wait';
@@ -316,5 +318,36 @@ describe('dedupe under a burst of retried deliveries', () => {
     it('runs each event exactly once, in one processor', () => {
       expect(result).toEqual({ events: BURST, distinct: BURST, executions: BURST, processors: 1 });
     });
+  });
+});
+
+/**
+ * A rolling restart of queue mode under continuous delivery, at reduced counts (`npm run
+ * loss-windows` measures every case): one process at a time, each processor out of nginx's
+ * rotation while it restarts. What it loses varies from run to run; what must hold does not.
+ */
+describe('a rolling restart with each processor drained, under continuous delivery', () => {
+  let rows: LossRow[] = [];
+
+  beforeAll(async () => {
+    await stack.balancer.route('round-robin');
+    rows = await measureLossWindows({
+      mode: 'queue mode',
+      stack,
+      vendors: ['konver'],
+      cases: ['drained-rolling-restart'],
+      ratePerSecond: 1,
+      leadMs: 2000,
+      restarts: queueRestarts(stack),
+    });
+    console.log(`Loss windows, reduced:\n${lossTable(rows)}`);
+  }, 600_000);
+
+  it('runs every event answered 2xx exactly once, and loses only events whose one attempt n8n did not accept', () => {
+    const [row] = rows as [LossRow];
+    expect(row).toMatchObject({ acceptedNotRunOnce: 0, duplicated: 0, noSubscription: 0 });
+    const failedAttempts = Object.entries(row.answers).filter(([answer]) => answer !== '200').reduce((sum, [, count]) => sum + count, 0);
+    expect(row.lost).toBe(failedAttempts);
+    expect(row.sent).toBeGreaterThan(0);
   });
 });

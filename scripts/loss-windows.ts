@@ -1,0 +1,63 @@
+// `npm run loss-windows`: every vendor's loss window in a real n8n, single process and queue
+// mode. Prints the table and writes artifacts/loss-windows.json.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { VENDOR_IDS } from '../shared';
+import { measureLossWindows, queueRestarts, singleProcessRestarts, type LossCase, type LossRow } from '../harness/loss-window';
+import { lossTable } from '../harness/loss-window-report';
+import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
+import { harnessPort } from '../harness/ports';
+import { startQueueStack } from '../harness/queue-stack';
+import { startStack } from '../harness/stack';
+
+const RATE_PER_SECOND = Number(process.env.LOSS_RATE ?? 1);
+const LEAD_MS = Number(process.env.LOSS_LEAD_MS ?? 5000);
+const REPUBLISHES: LossCase[] = ['republish-unchanged', 'republish-events'];
+/** `single`, `queue` or both (the default): to measure one setup again after a change that touches only it. */
+const SETUPS = new Set((process.env.LOSS_SETUPS ?? 'single,queue').split(','));
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+
+async function main(): Promise<void> {
+  const rows: LossRow[] = [];
+  const measure = { vendors: VENDOR_IDS, ratePerSecond: RATE_PER_SECOND, leadMs: LEAD_MS };
+  // The vendors' own delivery policies, unscaled: Konvox retries 30 s, 90 s and 210 s after the first attempt.
+  if (SETUPS.has('single')) {
+    const single = await startStack({ n8nPort: harnessPort(5717), name: 'loss-windows' });
+    try {
+      rows.push(...(await measureLossWindows({ ...measure, mode: 'single process', stack: single, cases: [...REPUBLISHES, 'restart'], restarts: singleProcessRestarts(single) })));
+    } finally {
+      await single.stop();
+    }
+  }
+  if (SETUPS.has('queue')) {
+    const queue = await startQueueStack({ basePort: harnessPort(5790), name: 'loss-windows-queue' });
+    try {
+      rows.push(...(await measureLossWindows({ ...measure, mode: 'queue mode', stack: queue, cases: [...REPUBLISHES, 'rolling-restart', 'drained-rolling-restart', 'restart'], restarts: queueRestarts(queue) })));
+    } finally {
+      await queue.stop();
+    }
+  }
+  const table = lossTable(rows);
+  console.log(`\n${table}\n`);
+  const run = {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommittedChanges: git('status', '--porcelain', '--untracked-files=no') !== '',
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    ratePerSecondPerVendor: RATE_PER_SECOND,
+    leadMs: LEAD_MS,
+    setups: [...SETUPS],
+  };
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = join(ARTIFACTS_DIR, 'loss-windows.json');
+  writeFileSync(file, `${JSON.stringify({ run, rows, table }, null, 2)}\n`);
+  console.log(`Written to ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
