@@ -68,9 +68,9 @@ function claim(scope: string, live: LivePeriod, now: number): boolean {
 }
 
 /**
- * When n8n loaded this node: no event made before it can have been taken by this process. After a
- * restart n8n takes deliveries before its start-up activation of the workflow is recorded, and the
- * first of them must catch up on the time it was down rather than wait for that activation.
+ * When n8n loaded this node. After a restart n8n takes deliveries before it records its start-up
+ * activation of the workflow (a queue-mode processor never records one), and the first of them
+ * must catch up on the time it was down rather than wait for that activation.
  */
 const STARTED_AT = Date.now();
 
@@ -82,7 +82,7 @@ interface Window {
 
 /**
  * From the newest event the trigger took, where the gap began, within the live period and the
- * poll's age bound, until the latest activation or this process's start. Where this process holds the trigger's recent
+ * poll's age bound, until the latest activation (until now in a process started since). Where this process holds the trigger's recent
  * keys, it reaches back by the vendor's delivery timeout too, for an older event still on its
  * way when the gap began; a process that took nothing yet (n8n restarted) does not, since static
  * data may have lost keys of events taken then, and they would run again. An event made after
@@ -94,7 +94,8 @@ interface Window {
 function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
   const reach = takenHere.has(scope) ? vendor.delivery.timeoutMs : 0;
   const from = Math.max(live.since, (live.lastSeen ?? live.since) - reach, now - poll.maxAgeMinutes * 60_000);
-  return { from, until: Math.min(now, Math.max(live.activatedAt, STARTED_AT)) };
+  // No activation since this process started (n8n restarted, or a queue-mode processor): the gap is the time it was down, up to now.
+  return { from, until: live.activatedAt < STARTED_AT ? now : Math.min(now, live.activatedAt) };
 }
 
 const timeOf = (vendor: VendorDefinition, json: IDataObject): number => {
