@@ -162,6 +162,16 @@ async function runsOf(stack: N8nStack, target: Target, accepted: ReadonlySet<str
   return (await waitFor(`${target.vendor}'s executions to finish`, read, (state) => state.open === 0, 60_000)).runs;
 }
 
+/**
+ * A row's attempts that n8n did not answer 2xx: all of them, and those it surely did not run
+ * (every answer but a timeout: a delivery the vendor gave up waiting for may still have run).
+ */
+export function failedAttempts(row: Pick<LossRow, 'answers'>): { failed: number; refused: number } {
+  const failed = Object.entries(row.answers).filter(([answer]) => !answer.startsWith('2'));
+  const count = (entries: [string, number][]) => entries.reduce((sum, [, times]) => sum + times, 0);
+  return { failed: count(failed), refused: count(failed.filter(([answer]) => answer !== 'timeout')) };
+}
+
 const answerOf = (attempt: DeliveryAttempt) => (attempt.status !== null ? String(attempt.status) : attempt.error?.startsWith('no answer within') ? 'timeout' : 'refused');
 
 function tally(setup: LossSetup, target: Target, lossCase: LossCase, sent: readonly SentEvent[], attempts: Map<string, DeliveryAttempt[]>, runs: readonly TriggerRun[]): LossRow {
@@ -174,7 +184,8 @@ function tally(setup: LossSetup, target: Target, lossCase: LossCase, sent: reado
   let acceptedNotRunOnce = 0;
   const missed: number[] = [];
   for (const event of sent) {
-    const its = event.deliveryIds.flatMap((id) => attempts.get(id) ?? []);
+    // Only the trigger's own URL: a subscription another test left at the vendor delivers the same events elsewhere.
+    const its = event.deliveryIds.flatMap((id) => attempts.get(id) ?? []).filter((attempt) => attempt.url === target.deployment.productionUrl);
     for (const attempt of its) answers[answerOf(attempt)] = (answers[answerOf(attempt)] ?? 0) + 1;
     const eventRuns = byKey.get(event.dedupeKey) ?? [];
     if (eventRuns.length > 0) executed += 1;
@@ -192,7 +203,7 @@ function tally(setup: LossSetup, target: Target, lossCase: LossCase, sent: reado
     recovered,
     lost: sent.length - executed,
     duplicated,
-    noSubscription: sent.filter((event) => event.deliveryIds.length === 0).length,
+    noSubscription: sent.filter((event) => !event.deliveryIds.some((id) => (attempts.get(id) ?? []).some((attempt) => attempt.url === target.deployment.productionUrl))).length,
     acceptedNotRunOnce,
     answers,
     windowMs: missed.length === 0 ? 0 : Math.max(...missed) - Math.min(...missed),

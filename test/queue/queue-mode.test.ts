@@ -10,7 +10,7 @@ import type { EditableWorkflow } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import { harnessPort } from '../../harness/ports';
 import type { Routing } from '../../harness/balancer';
-import { measureLossWindows, queueRestarts, type LossRow } from '../../harness/loss-window';
+import { failedAttempts, measureLossWindows, queueRestarts, type LossRow } from '../../harness/loss-window';
 import { lossTable } from '../../harness/loss-window-report';
 import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
 import { fire, post, setDeliveryFaults } from '../../harness/traffic';
@@ -346,8 +346,10 @@ describe('a rolling restart with each processor drained, under continuous delive
   it('runs every event answered 2xx exactly once, and loses only events whose one attempt n8n did not accept', () => {
     const [row] = rows as [LossRow];
     expect(row).toMatchObject({ acceptedNotRunOnce: 0, duplicated: 0, noSubscription: 0 });
-    const failedAttempts = Object.entries(row.answers).filter(([answer]) => answer !== '200').reduce((sum, [, count]) => sum + count, 0);
-    expect(row.lost).toBe(failedAttempts);
-    expect(row.sent).toBeGreaterThan(0);
+    const { failed, refused } = failedAttempts(row);
+    // An attempt that timed out may still have run; one that was refused did not.
+    expect(row.lost).toBeGreaterThanOrEqual(refused);
+    expect(row.lost).toBeLessThanOrEqual(failed);
+    expect(row.answers['200']).toBeGreaterThan(0);
   });
 });
