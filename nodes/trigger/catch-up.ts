@@ -4,6 +4,7 @@ import type { RecentEventsPoll } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { isRepeatedDelivery } from './dedupe';
 import { isSelected, selectedEvents } from './event-selection';
+import { rememberBounded, triggerScope } from './process-memory';
 import { livePeriod, recordActivation, recordSeen, type LivePeriod } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
 
@@ -51,19 +52,12 @@ const POLL_TIMEOUT_MS = 3_000;
 const ANSWER_WAIT_MS = 1_000;
 const RETRY_AFTER_MS = 60_000;
 
-const scopeOf = (context: IWebhookFunctions) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
-
-function bounded<T>(map: Map<string, T>, scope: string, value: T): void {
-  map.delete(scope);
-  if (map.size >= MAX_TRIGGERS) map.delete(map.keys().next().value ?? '');
-  map.set(scope, value);
-}
 
 /** Whether a catch-up is due; claimed before polling, so deliveries arriving meanwhile do not poll again. */
 function claim(scope: string, live: LivePeriod, now: number): boolean {
   const done = caughtUp.get(scope);
   if (done !== undefined && done.activatedAt === live.activatedAt && (done.retryAt === undefined || now < done.retryAt)) return false;
-  bounded(caughtUp, scope, { activatedAt: live.activatedAt });
+  rememberBounded(caughtUp, scope, { activatedAt: live.activatedAt }, MAX_TRIGGERS);
   return true;
 }
 
@@ -148,7 +142,7 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
     else {
-      bounded(caughtUp, scopeOf(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS });
+      rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS }, MAX_TRIGGERS);
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
     }
@@ -188,7 +182,7 @@ export async function catchUpAfter(context: IWebhookFunctions, vendor: VendorDef
   const staticData = context.getWorkflowStaticData('node');
   const live = livePeriod(staticData);
   if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false) return result;
-  const scope = scopeOf(context);
+  const scope = triggerScope(context);
   const now = Date.now();
   const window = windowOf(vendor, recentEvents, live, scope, now);
   const delivered: INodeExecutionData[] = result.workflowData?.[0] ?? [];

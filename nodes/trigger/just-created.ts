@@ -1,4 +1,5 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { rememberBounded, triggerScope } from './process-memory';
 import { ownedSubscription, ownedSubscriptions, rememberSubscription, type OwnedSubscription } from './static-data';
 
 type NodeContext = Pick<IHookFunctions | IWebhookFunctions, 'getNode' | 'getWorkflow' | 'getMode'>;
@@ -24,27 +25,23 @@ const created = new Map<string, Map<string, Created>>();
 const KEEP_MS = 10 * 60_000;
 const MAX_TRIGGERS = 1000;
 
-const scopeOf = (context: NodeContext) => `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
-
 export function noteCreated(context: NodeContext, url: string, subscription: Pick<Created, 'id' | 'sealedSecret' | 'secret'>, now = Date.now()): void {
-  const scope = scopeOf(context);
+  const scope = triggerScope(context);
   const byUrl = created.get(scope) ?? new Map<string, Created>();
   byUrl.set(url, { ...subscription, at: now, manual: context.getMode() === 'manual' });
-  created.delete(scope);
-  if (created.size >= MAX_TRIGGERS) created.delete(created.keys().next().value ?? '');
-  created.set(scope, byUrl);
+  rememberBounded(created, scope, byUrl, MAX_TRIGGERS);
 }
 
 /** After a removal: what was removed must verify nothing more. */
 export function forgetCreated(context: NodeContext, url: string): void {
-  created.get(scopeOf(context))?.delete(url);
+  created.get(triggerScope(context))?.delete(url);
 }
 
 function fresh(context: NodeContext, now: number): [string, Created][] {
-  const byUrl = created.get(scopeOf(context));
+  const byUrl = created.get(triggerScope(context));
   if (byUrl === undefined) return [];
   for (const [url, entry] of byUrl) if (now - entry.at > KEEP_MS) byUrl.delete(url);
-  if (byUrl.size === 0) created.delete(scopeOf(context));
+  if (byUrl.size === 0) created.delete(triggerScope(context));
   const manual = context.getMode() === 'manual';
   return [...byUrl].filter(([, entry]) => entry.manual === manual);
 }
