@@ -1,7 +1,7 @@
 /**
  * A clone of the repository alone must run every test: nothing the tests, the harness, the
  * scripts or the benchmark run may read from the folder beside the checkout (reference
- * material such as vendor docs and test vectors lives there on some machines, not in a clone).
+ * material lives there on some machines, not in a clone).
  * `shared/` inside the checkout is the core and is fine; what is refused is any path that
  * leaves the checkout.
  */
@@ -61,10 +61,10 @@ describe('the repository on its own', () => {
     const quoted = (parts: string[]) => parts.map((part) => `'${part}'`).join(', ');
     const file = join(root, 'test', 'unit', 'example.test.ts');
     const reaching = [
-      `import { x } from '${[...up(3), 'shared', 'test-vectors', 'x'].join('/')}';`,
-      `readFileSync(join(__dirname, ${quoted([...up(3), 'shared', 'test-vectors', 'x.json'])}))`,
+      `import { x } from '${[...up(3), 'shared', 'x'].join('/')}';`,
+      `readFileSync(join(__dirname, ${quoted([...up(3), 'shared', 'x.json'])}))`,
       `readFileSync(resolve(ROOT, ${quoted([...up(1), 'shared', 'x.json'])}))`,
-      `readFileSync('${resolve(root, ...up(1), 'shared', 'test-vectors', 'x.json')}')`,
+      `readFileSync('${resolve(root, ...up(1), 'shared', 'x.json')}')`,
     ];
     for (const text of reaching) expect(pathsOutside(file, text)).not.toEqual([]);
     const staying = [
