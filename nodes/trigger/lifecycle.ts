@@ -3,7 +3,7 @@ import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { selectedEvents } from './event-selection';
 import { noteActivation } from './catch-up';
-import { forgetCreated, noteCreated } from './just-created';
+import { forgetCreated, noteCreated } from './known-subscriptions';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
 import { openForTrigger, sealerForTrigger } from './subscription-secrets';
 import { callVendor, readAnswer } from './vendor-client';
@@ -35,7 +35,7 @@ async function subscribe(context: IHookFunctions, vendor: VendorDefinition, api:
   const seal = await sealerForTrigger(context, vendor);
   const answer = await callVendor(context, vendor, api.create(url, events));
   const created = readAnswer(context, vendor, api.createdResponse, answer);
-  const subscription = { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret) };
+  const subscription = { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret), createdAt: Date.now() };
   noteCreated(context, url, { ...subscription, secret: created.secret });
   rememberSubscription(context.getWorkflowStaticData('node'), url, subscription);
   noteActivation(context, vendor);
@@ -95,7 +95,7 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
       const remote = (await listRemote(this, vendor, api)).find((subscription) => subscription.id === owned.id);
       if (remote === undefined || !subscriptionMatches(remote, url, wantedEvents(this, vendor))) return false;
       // An earlier version stored it in plain text; n8n saves static data after this check.
-      if ('plainSecret' in owned) rememberSubscription(staticData, url, { id: owned.id, sealedSecret: (await sealerForTrigger(this, vendor))(owned.id, secret) });
+      if ('plainSecret' in owned) rememberSubscription(staticData, url, { id: owned.id, sealedSecret: (await sealerForTrigger(this, vendor))(owned.id, secret), createdAt: owned.createdAt });
       noteActivation(this, vendor);
       return true;
     },

@@ -6,15 +6,20 @@ import type { IDataObject } from 'n8n-workflow';
  * in its answer to the create call, so this is its only copy: sealed (see sealed-secret.ts), or,
  * as an earlier version left it, in plain text until the next activation seals it.
  */
-export type OwnedSubscription =
-  | { readonly id: string; readonly sealedSecret: string }
-  | { readonly id: string; readonly plainSecret: string };
+export type OwnedSubscription = ({ readonly id: string; readonly sealedSecret: string } | { readonly id: string; readonly plainSecret: string }) & {
+  /**
+   * When the trigger created it, in ms: of two records for one URL the later one is current.
+   * Records written by earlier versions have none and count as older than any that does.
+   */
+  readonly createdAt?: number;
+};
 
-/** As stored: `secret` is the plain-text field of earlier versions. */
+/** As stored: `secret` is the plain-text field of earlier versions; `createdAt` an ISO timestamp. */
 interface StoredSubscription {
   id?: unknown;
   sealedSecret?: unknown;
   secret?: unknown;
+  createdAt?: unknown;
 }
 
 /**
@@ -41,8 +46,10 @@ const view = (staticData: IDataObject) => staticData as TriggerStaticData;
 /** Static data comes from the database and from imported workflows: an entry of another shape is no subscription. */
 function read(stored: StoredSubscription | undefined): OwnedSubscription | undefined {
   if (typeof stored !== 'object' || stored === null || typeof stored.id !== 'string') return undefined;
-  if (typeof stored.sealedSecret === 'string') return { id: stored.id, sealedSecret: stored.sealedSecret };
-  if (typeof stored.secret === 'string' && stored.secret !== '') return { id: stored.id, plainSecret: stored.secret };
+  const createdAt = typeof stored.createdAt === 'string' ? Date.parse(stored.createdAt) : Number.NaN;
+  const stamp = Number.isNaN(createdAt) ? {} : { createdAt };
+  if (typeof stored.sealedSecret === 'string') return { id: stored.id, sealedSecret: stored.sealedSecret, ...stamp };
+  if (typeof stored.secret === 'string' && stored.secret !== '') return { id: stored.id, plainSecret: stored.secret, ...stamp };
   return undefined;
 }
 
@@ -51,15 +58,16 @@ export function ownedSubscription(staticData: IDataObject, url: string): OwnedSu
   return Object.hasOwn(subscriptions, url) ? read(subscriptions[url]) : undefined;
 }
 
-/** Every subscription the node holds: a delivery may come from the test or the production one. */
-export function ownedSubscriptions(staticData: IDataObject): OwnedSubscription[] {
-  const subscriptions = Object.values(view(staticData).subscriptions ?? {}).map(read);
-  return subscriptions.filter((subscription) => subscription !== undefined);
+/** Every subscription the node holds, by webhook URL: a delivery may come from the test or the production one. */
+export function ownedSubscriptionsByUrl(staticData: IDataObject): [string, OwnedSubscription][] {
+  const subscriptions = Object.entries(view(staticData).subscriptions ?? {}).map(([url, stored]) => [url, read(stored)] as const);
+  return subscriptions.filter((entry): entry is [string, OwnedSubscription] => entry[1] !== undefined);
 }
 
 /** Only ever a sealed secret: nothing writes one in plain text. */
-export function rememberSubscription(staticData: IDataObject, url: string, subscription: { readonly id: string; readonly sealedSecret: string }): void {
-  view(staticData).subscriptions = { ...view(staticData).subscriptions, [url]: { id: subscription.id, sealedSecret: subscription.sealedSecret } };
+export function rememberSubscription(staticData: IDataObject, url: string, subscription: { readonly id: string; readonly sealedSecret: string; readonly createdAt?: number }): void {
+  const stamp = subscription.createdAt === undefined ? {} : { createdAt: new Date(subscription.createdAt).toISOString() };
+  view(staticData).subscriptions = { ...view(staticData).subscriptions, [url]: { id: subscription.id, sealedSecret: subscription.sealedSecret, ...stamp } };
 }
 
 export function forgetSubscription(staticData: IDataObject, url: string): void {

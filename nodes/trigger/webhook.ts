@@ -8,7 +8,7 @@ import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
 import { isRepeatedDelivery } from './dedupe';
 import { catchUpAfter } from './catch-up';
-import { keepJustCreated, withJustCreated } from './just-created';
+import { keepKnown, withKnown } from './known-subscriptions';
 import { deliverySecrets } from './subscription-secrets';
 
 interface TriggerOptions {
@@ -45,11 +45,8 @@ function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentia
  */
 async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, checks: OptionChecks) {
   if (vendor.registration.kind === 'api') {
-    const staticData = context.getWorkflowStaticData('node');
-    const secrets = await deliverySecrets(context, vendor, withJustCreated(context, staticData));
-    const receipt = receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
-    if (receipt.ok) keepJustCreated(context, staticData);
-    return receipt;
+    const secrets = await deliverySecrets(context, vendor, withKnown(context, context.getWorkflowStaticData('node')));
+    return receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
   }
   const cached = await signingCredentials(context, vendor);
   const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, cached.credentials, checks));
@@ -104,6 +101,11 @@ function oneDelivery(vendor: VendorDefinition) {
 export function deliveryHandler(vendor: VendorDefinition) {
   const deliver = oneDelivery(vendor);
   return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-    return catchUpAfter(this, vendor, await deliver.call(this));
+    const delivered = await deliver.call(this);
+    const result = await catchUpAfter(this, vendor, delivered);
+    // A refusal (no `webhookResponse`: it answered itself) changes nothing n8n would write. An accepted
+    // delivery's copy is written right after this: it must not undo a newer activation (known-subscriptions.ts).
+    if (vendor.registration.kind === 'api' && delivered.webhookResponse !== undefined) keepKnown(this, this.getWorkflowStaticData('node'));
+    return result;
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Converc catch-up and the just-created subscription, in n8n-core's own contexts against the
+ * Converc catch-up and the subscriptions a process knows of, in n8n-core's own contexts against the
  * simulator over HTTP. The simulator delivers to the trigger's URL, where nothing listens: an
  * event fired here is one the vendor sent while n8n was down, and stays in its recent events.
  */
@@ -8,7 +8,7 @@ import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../..
 import { deliveryHeaders, freshSample, VENDORS } from '../../../shared';
 import { call } from '../../support/http';
 import { hookContext, PRODUCTION_URL, webhookContext } from '../../support/n8n-context';
-import { PACKAGE } from '../../support/packages';
+import { PACKAGE, vendorPackage } from '../../support/packages';
 
 const vendor = VENDORS.converc;
 const node = PACKAGE.converc.node as INodeType;
@@ -47,7 +47,7 @@ function trigger(options: { events?: string[]; dedupe?: boolean } = {}) {
     return hooks.find((remote) => remote.active && remote.url === PRODUCTION_URL)!.secret;
   };
   /** A delivery of `body` as the subscription signs it; `stored` is the static data the request loaded. */
-  const deliver = async (body: string, options: { stored?: IDataObject; signWith?: string; mode?: 'webhook' | 'manual' } = {}) => {
+  const deliver = async (body: string, options: { stored?: IDataObject; signWith?: string; mode?: 'webhook' | 'manual'; via?: INodeType } = {}) => {
     const raw = Buffer.from(body);
     const ctx = webhookContext({
       nodeType: 'converc',
@@ -59,7 +59,7 @@ function trigger(options: { events?: string[]; dedupe?: boolean } = {}) {
       headers: deliveryHeaders(vendor, raw, options.signWith ?? (await secret()), JSON.parse(body).type),
       mode: options.mode,
     });
-    const result = await node.webhook!.call(ctx.context as IWebhookFunctions);
+    const result = await (options.via ?? node).webhook!.call(ctx.context as IWebhookFunctions);
     return { ...ctx, result, items: (result.workflowData?.[0] ?? []).map((item) => item.json) };
   };
   return { staticData, hook, activate, deliver, secret };
@@ -262,5 +262,55 @@ describe('a subscription just created, before n8n saves static data', () => {
     await t.hook('delete');
     const afterRemoval = await t.deliver((await fire('call.ended')).body, { stored: {}, signWith: secret });
     expect(afterRemoval.response).toMatchObject({ statusCode: 401, body: { error: 'no_secret' } });
+  });
+});
+
+/** The trigger as another n8n process loads it: its own module instance, so its own memory. */
+function anotherProcess(): INodeType {
+  let loaded: INodeType | undefined;
+  jest.isolateModules(() => {
+    loaded = vendorPackage('converc').node;
+  });
+  return loaded!;
+}
+
+describe('a webhook processor whose copy of static data was loaded before an activation on the main instance', () => {
+  it('verifies with the newer subscription it has seen and writes it back, over the removed one its copy holds', async () => {
+    const t = trigger();
+    const processor = anotherProcess();
+    await t.activate('activate');
+    const first = await t.secret();
+    const accepted = await t.deliver((await fire('call.ended')).body, { stored: structuredClone(t.staticData), via: processor });
+    expect(ids(accepted.items)).toHaveLength(1);
+    // Loaded by a delivery of the first subscription before the main instance replaced it.
+    const stale = structuredClone(t.staticData);
+    await t.hook('delete');
+    await t.activate('update');
+    const second = await t.secret();
+    expect(second).not.toBe(first);
+    const saved = structuredClone(t.staticData.subscriptions);
+
+    // Before the processor has seen the new record: its stale copy verifies the removed subscription only, and is written as it is.
+    const early = structuredClone(stale);
+    const inFlight = await t.deliver((await fire('call.ended')).body, { stored: early, signWith: first, via: processor });
+    expect(ids(inFlight.items)).toHaveLength(1);
+    expect(early.subscriptions).toEqual(stale.subscriptions);
+
+    // Once one of its deliveries loaded the saved copy, every copy it writes carries the new subscription.
+    await t.deliver((await fire('call.ended')).body, { stored: structuredClone(t.staticData), via: processor });
+    const late = structuredClone(stale);
+    const lateDelivery = await t.deliver((await fire('call.ended')).body, { stored: late, signWith: first, via: processor });
+    expect(ids(lateDelivery.items)).toHaveLength(1);
+    expect(late.subscriptions).toEqual(saved);
+
+    // And where such a write already landed (the database holds the removed subscription), the new one's deliveries verify and put it back.
+    const overwritten = structuredClone(stale);
+    const healed = await t.deliver((await fire('call.ended')).body, { stored: overwritten, via: processor });
+    expect(healed.response).toEqual({ statusCode: 200, body: { received: true } });
+    expect(overwritten.subscriptions).toEqual(saved);
+
+    // A process that never loaded the new record cannot: nothing but the database and the main instance's memory hold its secret.
+    const refused = await t.deliver((await fire('call.ended')).body, { stored: structuredClone(stale), via: anotherProcess() });
+    expect(refused.response).toMatchObject({ statusCode: 401 });
   });
 });

@@ -58,7 +58,8 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
     const [hook] = await remote();
     expect(await remote()).toHaveLength(1);
     expect(hook).toMatchObject({ url: PRODUCTION_URL, events, active: true });
-    expect(staticData.subscriptions).toEqual({ [PRODUCTION_URL]: { id: hook!.id, sealedSecret: expect.stringMatching(/^v1\./) } });
+    // Stamped, so a process holding a copy from before a later activation can tell which record is current.
+    expect(staticData.subscriptions).toEqual({ [PRODUCTION_URL]: { id: hook!.id, sealedSecret: expect.stringMatching(/^v1\./), createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
     expect(JSON.stringify(staticData)).not.toContain(hook!.secret);
     expect(openSecret(stored().sealedSecret, simulatorApiKey(vendor), binding(hook!.id))).toBe(hook!.secret);
     expect(await run('checkExists', context())).toBe(true);
