@@ -49,12 +49,18 @@ export async function createVendorCredential(stack: N8nStack, vendor: VendorDefi
 }
 
 /**
- * Resolves once n8n has saved a new subscription's secret in the workflow's static data: until
- * then that subscription's deliveries cannot be verified (they are answered 401 no_secret).
+ * Resolves, with the vendor's one live subscription at `url`, once n8n has saved its secret in the
+ * workflow's static data: until then its deliveries cannot be verified (they are answered 401).
+ * Should a stale write have lost that secret where no processor saw it, the trigger subscribes
+ * afresh a minute or so later (nodes/trigger/lost-subscription.ts), so the wait allows for that.
  */
-export async function secretSaved(stack: N8nStack, workflowId: string, subscriptionId: string): Promise<void> {
-  const saved = async () => JSON.stringify((await stack.api.call<{ staticData?: unknown }>('GET', `/workflows/${workflowId}`)).staticData ?? null);
-  await waitFor(`n8n to save the secret of subscription ${subscriptionId}`, saved, (staticData) => staticData.includes(subscriptionId));
+export async function subscriptionHeld(stack: N8nStack, vendor: VendorId, workflowId: string, url: string): Promise<Subscription> {
+  const state = async () => ({
+    live: await liveAt(stack, vendor, url),
+    staticData: JSON.stringify((await stack.api.call<{ staticData?: unknown }>('GET', `/workflows/${workflowId}`)).staticData ?? null),
+  });
+  const held = await waitFor(`n8n to hold the secret of ${vendor}'s subscription at ${url}`, state, ({ live, staticData }) => live.length === 1 && staticData.includes(live[0]!.id), 150_000);
+  return held.live[0]!;
 }
 
 /** Wraps a created workflow; for a vendor without an API, enters its URL in the vendor's settings. */
@@ -86,8 +92,8 @@ export async function deploymentOf(
     async publish() {
       await stack.api.publish(workflow.id);
       if (isApi) {
-        const [live] = await waitFor(`${vendor.name} to hold a subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length > 0);
-        await secretSaved(stack, workflow.id, live!.id);
+        await waitFor(`${vendor.name} to hold a subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length > 0);
+        await subscriptionHeld(stack, vendorId, workflow.id, workflow.productionUrl);
       } else await waitFor(`n8n to register ${workflow.productionUrl}`, () => answersAt(workflow.productionUrl), (status) => status !== 404);
     },
     async unpublish() {

@@ -27,6 +27,14 @@ export function noteActivation(context: IHookFunctions, vendor: VendorDefinition
   recordActivation(context.getWorkflowStaticData('node'), activation === 'activate', now);
 }
 
+/**
+ * Called when a delivery subscribed the trigger again (lost-subscription.ts): like a restart, it
+ * continues the live period, and each process catches up on what was refused meanwhile.
+ */
+export function noteResubscribed(context: IWebhookFunctions, vendor: VendorDefinition, now = new Date()): void {
+  if (recentEventsPoll(vendor) !== undefined) recordActivation(context.getWorkflowStaticData('node'), false, now);
+}
+
 interface CaughtUp {
   /** The activation this process caught up after. */
   readonly activatedAt: number;

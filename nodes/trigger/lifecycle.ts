@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type SubscriptionApi } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { selectedEvents } from './event-selection';
@@ -6,25 +6,28 @@ import { noteActivation } from './catch-up';
 import { forgetCreated, noteCreated } from './known-subscriptions';
 import { forgetSubscription, ownedSubscription, rememberSubscription } from './static-data';
 import { openForTrigger, sealerForTrigger } from './subscription-secrets';
-import { callVendor, readAnswer } from './vendor-client';
+import { callVendor, readAnswer, type CallLimits } from './vendor-client';
 
 export type WebhookMethods = Record<'checkExists' | 'create' | 'delete', (this: IHookFunctions) => Promise<boolean>>;
 
-function webhookUrl(context: IHookFunctions, vendor: VendorDefinition): string {
+/** An activation subscribes; so does a delivery that finds the trigger's subscription lost (lost-subscription.ts). */
+type SubscribingContext = IHookFunctions | IWebhookFunctions;
+
+function webhookUrl(context: SubscribingContext, vendor: VendorDefinition): string {
   const url = context.getNodeWebhookUrl('default');
   if (url === undefined) throw new NodeOperationError(context.getNode(), `n8n gave no webhook URL for the ${vendor.name} trigger.`);
   return url;
 }
 
-async function listRemote(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi) {
-  return readAnswer(context, vendor, api.listResponse, await callVendor(context, vendor, api.list));
+export async function listRemote(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, limits?: CallLimits) {
+  return readAnswer(context, vendor, api.listResponse, await callVendor(context, vendor, api.list, undefined, limits));
 }
 
 /**
  * Subscribes `url` afresh: first removes whatever live subscription sits at our URL (stale, or
  * one whose secret we lost), which would otherwise deliver twice or be rejected.
  */
-async function subscribe(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi): Promise<void> {
+export async function subscribe(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi): Promise<void> {
   const url = webhookUrl(context, vendor);
   const events = wantedEvents(context, vendor);
   // Checked before anything is removed, so a mistake in the node never takes down a working subscription.
@@ -38,14 +41,13 @@ async function subscribe(context: IHookFunctions, vendor: VendorDefinition, api:
   const subscription = { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret), createdAt: Date.now() };
   noteCreated(context, url, { ...subscription, secret: created.secret });
   rememberSubscription(context.getWorkflowStaticData('node'), url, subscription);
-  noteActivation(context, vendor);
 }
 
 /**
  * Removes every live subscription delivering to `url`, owned or not: one whose create answer
  * was lost, or whose secret we lost, would otherwise deliver twice or be stranded.
  */
-async function removeAllAt(context: IHookFunctions, vendor: VendorDefinition, api: SubscriptionApi, url: string): Promise<void> {
+async function removeAllAt(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, url: string): Promise<void> {
   const live = (await listRemote(context, vendor, api)).filter((remote) => remote.url === url && remote.active);
   for (const remote of live) {
     const answer = await callVendor(context, vendor, api.remove(remote.id), removalAccepted);
@@ -56,12 +58,12 @@ async function removeAllAt(context: IHookFunctions, vendor: VendorDefinition, ap
 }
 
 /** The chosen events, with "every event picked one by one" spelled as the vendor's list will be. */
-function wantedEvents(context: IHookFunctions, vendor: VendorDefinition) {
+function wantedEvents(context: SubscribingContext, vendor: VendorDefinition) {
   const events = selectedEvents(context);
   return events === 'all' || events.length === 0 ? events : normalizeEvents(events, Object.keys(vendor.events));
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   if (error instanceof NodeApiError || error instanceof NodeOperationError) {
     return [error.message, error.description].filter(Boolean).join(' — ');
   }
@@ -103,6 +105,7 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
     async create() {
       try {
         await subscribe(this, vendor, api);
+        noteActivation(this, vendor);
       } catch (error) {
         // n8n shows the error in the editor; the server log should carry it too, for operators.
         this.logger.error(`${vendor.name} trigger could not subscribe: ${describe(error)}`);

@@ -9,6 +9,7 @@ import { isSelected, selectedEvents } from './event-selection';
 import { isRepeatedDelivery } from './dedupe';
 import { catchUpAfter } from './catch-up';
 import { keepKnown, withKnown } from './known-subscriptions';
+import { checkForLostSubscription } from './lost-subscription';
 import { deliverySecrets } from './subscription-secrets';
 
 interface TriggerOptions {
@@ -45,8 +46,11 @@ function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentia
  */
 async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, checks: OptionChecks) {
   if (vendor.registration.kind === 'api') {
-    const secrets = await deliverySecrets(context, vendor, withKnown(context, context.getWorkflowStaticData('node')));
-    return receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
+    const held = withKnown(context, context.getWorkflowStaticData('node'));
+    const secrets = await deliverySecrets(context, vendor, held);
+    const receipt = receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
+    if (!receipt.ok && (receipt.reason === 'signature_mismatch' || receipt.reason === 'no_secret')) await checkForLostSubscription(context, vendor, vendor.registration.api, held);
+    return receipt;
   }
   const cached = await signingCredentials(context, vendor);
   const receipt = receive(vendor, request.rawBody, request.headers, fromCredentials(vendor, cached.credentials, checks));

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
-import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, secretSaved, triggerItem, type Deployment } from '../../harness/deployment';
+import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, subscriptionHeld, triggerItem, type Deployment } from '../../harness/deployment';
 import type { EditableWorkflow } from '../../harness/n8n-api';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import { harnessPort } from '../../harness/ports';
@@ -206,11 +206,12 @@ describe('republishing a live Converc trigger under traffic', () => {
       await pause(500);
       const events = selections[cycle % 2]!;
       await stack.api.publishEdited(deployment.id, withEvents(events));
-      const live = await waitFor('the new subscription', () => liveAt(stack, 'converc', deployment.productionUrl), (hooks) => hooks.length === 1 && hooks[0]!.events.length === events.length);
-      expect(live[0]!.events).toEqual(expect.arrayContaining(events));
+      await waitFor('the new subscription', () => liveAt(stack, 'converc', deployment.productionUrl), (hooks) => hooks.length === 1 && hooks[0]!.events.length === events.length);
       // n8n saves the new subscription's secret when activation ends; from then on every delivery verifies.
-      await secretSaved(stack, deployment.id, live[0]!.id);
-      const probe = await fire(stack, 'converc', 'call.ended', { webhookId: live[0]!.id });
+      const live = await subscriptionHeld(stack, 'converc', deployment.id, deployment.productionUrl);
+      expect(live.events).toEqual(expect.arrayContaining(events));
+      expect(live.events).toHaveLength(events.length);
+      const probe = await fire(stack, 'converc', 'call.ended', { webhookId: live.id });
       // Verified either way: a processor's catch-up may have taken the event while it was on its way.
       expect(probe.attempts.map((attempt) => [attempt.status, JSON.parse(attempt.responseBody ?? '{}').received])).toEqual([[200, true]]);
     }

@@ -314,3 +314,62 @@ describe('a webhook processor whose copy of static data was loaded before an act
     expect(refused.response).toMatchObject({ statusCode: 401 });
   });
 });
+
+describe('a webhook processor refusing the deliveries of a subscription whose secret static data lost', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('asks Converc what is subscribed, subscribes afresh once the stranger stayed a minute, and recovers what it refused', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await t.deliver((await fire('call.ended')).body);
+    // The database as a stale write left it: the removed subscription, in a process that never saw the new one.
+    const overwritten = structuredClone(t.staticData);
+    await t.hook('delete');
+    await t.activate('update');
+    const lost = (await remoteAt()).map((remote) => remote.id);
+    const processor = anotherProcess();
+    const start = Date.now();
+    const at = (offset: number) => jest.spyOn(Date, 'now').mockReturnValue(start + offset);
+
+    const refused: string[] = [];
+    for (const offset of [0, 31_000, 61_000]) {
+      at(offset);
+      const delivery = await fire('call.ended');
+      refused.push(delivery.id);
+      const answer = await t.deliver(delivery.body, { stored: overwritten, via: processor });
+      expect(answer.response).toMatchObject({ statusCode: 401 });
+    }
+    // The last refusal came a minute after the first: the trigger holds a new subscription, the only one at its URL.
+    const [now] = await remoteAt();
+    expect(await remoteAt()).toHaveLength(1);
+    expect(lost).not.toContain(now!.id);
+    expect((overwritten.subscriptions as Record<string, { id: string }>)[PRODUCTION_URL]!.id).toBe(now!.id);
+
+    at(62_000);
+    const next = await fire('call.ended');
+    const accepted = await t.deliver(next.body, { stored: overwritten, via: processor });
+    expect(accepted.response).toEqual({ statusCode: 200, body: { received: true } });
+    expect(recovered(accepted.items)).toEqual(expect.arrayContaining(refused));
+    expect(ids(accepted.items).at(-1)).toBe(next.id);
+  });
+
+  it('leaves the subscription alone when only forgeries are refused: Converc lists nothing the trigger does not hold', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    const before = (await remoteAt()).map((remote) => remote.id);
+    const processor = anotherProcess();
+    const start = Date.now();
+    for (const offset of [0, 31_000, 61_000, 92_000]) {
+      jest.spyOn(Date, 'now').mockReturnValue(start + offset);
+      // Signed with another secret, against the copy that holds the subscription: every minute a check, never a change.
+      const forged = await t.deliver((await fire('call.ended')).body, { stored: structuredClone(t.staticData), signWith: 'not-the-secret', via: processor });
+      expect(forged.response).toMatchObject({ statusCode: 401 });
+    }
+    expect((await remoteAt()).map((remote) => remote.id)).toEqual(before);
+  });
+});
+
+async function remoteAt(): Promise<Array<{ id: string }>> {
+  const hooks = (await call('GET', `${sim.url}/_control/webhooks?vendor=converc`)).body as Array<{ id: string; url: string; active: boolean }>;
+  return hooks.filter((remote) => remote.active && remote.url === PRODUCTION_URL);
+}

@@ -56,12 +56,16 @@ describe('a Converc delivery checked against the sealed subscription secret', ()
     expect(second.logs).toEqual([]);
   });
 
-  it('reads the credential once for a burst of forged deliveries, and not again after', async () => {
+  it('reads the credential for a burst of forged deliveries as for one, and not again after', async () => {
+    // One forged delivery reads it to open the secret, and for one check of what is subscribed (lost-subscription.ts).
+    const single = delivery({ nodeId: 'forged-once-node', signWith: 'not-the-secret' });
+    await node.webhook!.call(single.context);
+    expect(single.credentialReads.count).toBeGreaterThan(0);
     const nodeId = 'flooded-node';
     const burst = Array.from({ length: 20 }, () => delivery({ nodeId, signWith: 'not-the-secret' }));
     await Promise.all(burst.map((ctx) => node.webhook!.call(ctx.context)));
     expect(burst.map((ctx) => ctx.response.statusCode)).toEqual(Array(20).fill(401));
-    expect(burst.reduce((reads, ctx) => reads + ctx.credentialReads.count, 0)).toBe(1);
+    expect(burst.reduce((reads, ctx) => reads + ctx.credentialReads.count, 0)).toBe(single.credentialReads.count);
     const later = delivery({ nodeId, signWith: 'not-the-secret' });
     await node.webhook!.call(later.context);
     expect(later.credentialReads.count).toBe(0);

@@ -1,0 +1,72 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+import type { SubscriptionApi } from '../../shared/subscription-api';
+import type { VendorDefinition } from '../../shared/vendor-definition';
+import { noteResubscribed } from './catch-up';
+import { describe, listRemote, subscribe } from './lifecycle';
+import { rememberBounded, triggerScope } from './process-memory';
+import type { OwnedSubscription } from './static-data';
+
+/**
+ * The last resort when static data lost the trigger's subscription. In queue mode a webhook
+ * processor can write back a copy of static data loaded before an activation on the main instance
+ * saved the new subscription (known-subscriptions.ts puts the newer record back wherever a
+ * processor has seen it, but one may not have yet). The vendor shows a secret only once, so
+ * nothing can bring it back: every delivery would be refused until the workflow is published
+ * again. A process refusing deliveries therefore asks the vendor, at most every CHECK_EVERY_MS,
+ * what is subscribed at the trigger's URL. A subscription there that static data still does not
+ * hold a full HEAL_AFTER_MS later (far longer than an activation takes to save) is one whose
+ * secret is lost: the trigger subscribes afresh, and Converc's catch-up recovers what it refused.
+ */
+const CHECK_EVERY_MS = 30_000;
+/** The refused delivery's answer waits for the check: one attempt, soon given up. */
+const CHECK_LIMITS = { attempts: 1, timeoutMs: 3_000 };
+const HEAL_AFTER_MS = 60_000;
+const MAX_TRIGGERS = 1000;
+
+interface Suspect {
+  /** The vendor's subscription at our URL that static data did not hold, or undefined when none was. */
+  readonly id: string | undefined;
+  readonly since: number;
+  readonly checkedAt: number;
+}
+
+const suspects = new Map<string, Suspect>();
+
+/** After a delivery was refused for its signature. A flood of forgeries costs the vendor one list call per CHECK_EVERY_MS. */
+export async function checkForLostSubscription(
+  context: IWebhookFunctions,
+  vendor: VendorDefinition,
+  api: SubscriptionApi,
+  held: readonly OwnedSubscription[],
+  now = Date.now(),
+): Promise<void> {
+  if (context.getMode() !== 'webhook') return;
+  const scope = triggerScope(context);
+  const last = suspects.get(scope);
+  if (last !== undefined && now - last.checkedAt < CHECK_EVERY_MS) return;
+  // Claimed before the call: deliveries refused meanwhile do not ask again.
+  rememberBounded(suspects, scope, { id: last?.id, since: last?.since ?? now, checkedAt: now }, MAX_TRIGGERS);
+  let remote;
+  try {
+    remote = await listRemote(context, vendor, api, CHECK_LIMITS);
+  } catch (error) {
+    // Most refusals are forgeries, and the check only a safeguard: not worth a warning each time the vendor is unreachable.
+    context.logger.debug(`${vendor.name} trigger could not check its subscription after a refused delivery: ${describe(error)}`);
+    return;
+  }
+  const url = context.getNodeWebhookUrl('default');
+  const unknown = remote.find((subscription) => subscription.active && subscription.url === url && !held.some((owned) => owned.id === subscription.id));
+  if (unknown === undefined || unknown.id !== last?.id) {
+    rememberBounded(suspects, scope, { id: unknown?.id, since: now, checkedAt: now }, MAX_TRIGGERS);
+    return;
+  }
+  if (now - last.since < HEAL_AFTER_MS) return;
+  context.logger.warn(`${vendor.name} subscription ${unknown.id} delivers to this trigger, but the trigger has not held its signing secret for ${Math.round((now - last.since) / 1000)} s (static data was overwritten): subscribing afresh.`);
+  try {
+    await subscribe(context, vendor, api);
+    noteResubscribed(context, vendor, new Date(now));
+    suspects.delete(scope);
+  } catch (error) {
+    context.logger.error(`${vendor.name} trigger could not subscribe afresh: ${describe(error)}`);
+  }
+}
