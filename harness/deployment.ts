@@ -92,7 +92,6 @@ export async function deploymentOf(
     async publish() {
       await stack.api.publish(workflow.id);
       if (isApi) {
-        await waitFor(`${vendor.name} to hold a subscription`, () => liveAt(stack, vendorId, workflow.productionUrl), (hooks) => hooks.length > 0);
         await subscriptionHeld(stack, vendorId, workflow.id, workflow.productionUrl);
       } else await waitFor(`n8n to register ${workflow.productionUrl}`, () => answersAt(workflow.productionUrl), (status) => status !== 404);
     },

@@ -19,8 +19,13 @@ function webhookUrl(context: SubscribingContext, vendor: VendorDefinition): stri
   return url;
 }
 
-export async function listRemote(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, limits?: CallLimits) {
+async function listRemote(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, limits?: CallLimits) {
   return readAnswer(context, vendor, api.listResponse, await callVendor(context, vendor, api.list, undefined, limits));
+}
+
+/** The vendor's live subscriptions delivering to `url`. */
+export async function liveAtUrl(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, url: string, limits?: CallLimits) {
+  return (await listRemote(context, vendor, api, limits)).filter((remote) => remote.url === url && remote.active);
 }
 
 /**
@@ -48,7 +53,7 @@ export async function subscribe(context: SubscribingContext, vendor: VendorDefin
  * was lost, or whose secret we lost, would otherwise deliver twice or be stranded.
  */
 async function removeAllAt(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, url: string): Promise<void> {
-  const live = (await listRemote(context, vendor, api)).filter((remote) => remote.url === url && remote.active);
+  const live = await liveAtUrl(context, vendor, api, url);
   for (const remote of live) {
     const answer = await callVendor(context, vendor, api.remove(remote.id), removalAccepted);
     if (subscriptionGone(answer.status)) context.logger.info(`${vendor.name} subscription ${remote.id} was already gone.`);

@@ -2,7 +2,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 import type { SubscriptionApi } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { noteResubscribed } from './catch-up';
-import { describe, listRemote, subscribe } from './lifecycle';
+import { describe, liveAtUrl, subscribe } from './lifecycle';
 import { rememberBounded, triggerScope } from './process-memory';
 import type { OwnedSubscription } from './static-data';
 
@@ -46,16 +46,16 @@ export async function checkForLostSubscription(
   if (last !== undefined && now - last.checkedAt < CHECK_EVERY_MS) return;
   // Claimed before the call: deliveries refused meanwhile do not ask again.
   rememberBounded(suspects, scope, { id: last?.id, since: last?.since ?? now, checkedAt: now }, MAX_TRIGGERS);
+  const url = context.getNodeWebhookUrl('default') ?? '';
   let remote;
   try {
-    remote = await listRemote(context, vendor, api, CHECK_LIMITS);
+    remote = await liveAtUrl(context, vendor, api, url, CHECK_LIMITS);
   } catch (error) {
     // Most refusals are forgeries, and the check only a safeguard: not worth a warning each time the vendor is unreachable.
     context.logger.debug(`${vendor.name} trigger could not check its subscription after a refused delivery: ${describe(error)}`);
     return;
   }
-  const url = context.getNodeWebhookUrl('default');
-  const unknown = remote.find((subscription) => subscription.active && subscription.url === url && !held.some((owned) => owned.id === subscription.id));
+  const unknown = remote.find((subscription) => !held.some((owned) => owned.id === subscription.id));
   if (unknown === undefined || unknown.id !== last?.id) {
     rememberBounded(suspects, scope, { id: unknown?.id, since: now, checkedAt: now }, MAX_TRIGGERS);
     return;
