@@ -36,7 +36,14 @@ export interface LossRow {
   readonly duplicated: number;
   /** Events sent while the vendor held no live subscription for the trigger: never delivered at all. */
   readonly noSubscription: number;
-  /** Events answered 2xx at some attempt that did not run exactly once: zero wherever the trigger keeps its word. */
+  /**
+   * Events that never ran because n8n marked their execution crashed before it started: in queue
+   * mode the main instance's queue recovery, at its start, takes an execution a processor has just
+   * created for a job not yet in Redis for a dangling one, and the worker then skips it. The
+   * execution stays in n8n's list with the trigger's items, and retrying it runs them.
+   */
+  readonly crashedUnrun: number;
+  /** Events answered 2xx at some attempt that did not run exactly once, other than those: zero wherever the trigger keeps its word. */
   readonly acceptedNotRunOnce: number;
   /** Every delivery attempt's answer: the status, or `refused` / `timeout` when none came. */
   readonly answers: Readonly<Record<string, number>>;
@@ -134,32 +141,47 @@ async function deliveriesEnded(stack: N8nStack, vendor: VendorId, sent: readonly
   }, (open) => open === 0, 300_000);
 }
 
-interface TriggerRun {
+export interface TriggerRun {
   readonly dedupeKey: string;
   readonly recovered: boolean;
 }
 
+const convhooksOf = (json: Record<string, unknown>) => json.convhooks as { dedupeKey?: unknown; recoveredFrom?: unknown } | undefined;
+
 /** Every item the trigger emitted in an execution (a delivery may bring recovered items beside its own). */
-function triggerRuns(execution: Execution, triggerName: string): TriggerRun[] {
+export function triggerRuns(execution: Execution, triggerName: string): TriggerRun[] {
   const items = execution.data?.resultData?.runData?.[triggerName]?.[0]?.data?.main?.[0] ?? [];
-  return items.map(({ json }) => {
-    const convhooks = json.convhooks as { dedupeKey?: unknown; recoveredFrom?: unknown } | undefined;
-    return { dedupeKey: String(convhooks?.dedupeKey), recovered: convhooks?.recoveredFrom === 'api' };
-  });
+  return items.map(({ json }) => ({ dedupeKey: String(convhooksOf(json)?.dedupeKey), recovered: convhooksOf(json)?.recoveredFrom === 'api' }));
 }
 
-/** The trigger's runs once every accepted event has one and n8n has had time to start any late or repeated one. */
-async function runsOf(stack: N8nStack, target: Target, accepted: ReadonlySet<string>): Promise<TriggerRun[]> {
+/** The dedupe keys of the trigger's items in an execution n8n marked crashed before it ran. */
+export function crashedUnrunKeys(execution: Execution, triggerName: string): string[] {
+  if (execution.status !== 'crashed' || execution.data?.resultData?.runData?.[triggerName] !== undefined) return [];
+  const waiting = (execution.data?.executionData?.nodeExecutionStack ?? []).filter((entry) => entry.node.name === triggerName);
+  return waiting.flatMap((entry) => entry.data?.main?.[0] ?? []).map(({ json }) => String(convhooksOf(json)?.dedupeKey));
+}
+
+interface Executed {
+  readonly runs: readonly TriggerRun[];
+  readonly crashedUnrun: ReadonlySet<string>;
+}
+
+/**
+ * The trigger's runs, and the events of executions n8n marked crashed before they ran, once every
+ * accepted event is in one or the other and n8n has had time to start any late or repeated one.
+ */
+async function executedOf(stack: N8nStack, target: Target, accepted: ReadonlySet<string>): Promise<Executed> {
   const read = async () => {
     const all = await stack.api.allExecutions(target.deployment.id, true);
     const runs = all.flatMap((execution) => triggerRuns(execution, target.deployment.triggerName));
-    const keys = new Set(runs.map((run) => run.dedupeKey));
-    return { open: all.filter((execution) => ['new', 'running', 'waiting'].includes(execution.status)).length, missing: [...accepted].filter((key) => !keys.has(key)).length, runs };
+    const crashedUnrun = new Set(all.flatMap((execution) => crashedUnrunKeys(execution, target.deployment.triggerName)));
+    const settled = new Set([...runs.map((run) => run.dedupeKey), ...crashedUnrun]);
+    return { open: all.filter((execution) => ['new', 'running', 'waiting'].includes(execution.status)).length, missing: [...accepted].filter((key) => !settled.has(key)).length, runs, crashedUnrun };
   };
   // An accepted event that never runs is what this measures, so running out of patience is a result, not a failure.
   await waitFor(`the executions of ${target.vendor}'s accepted events`, read, (state) => state.open === 0 && state.missing === 0, 120_000).catch(() => undefined);
   await pause(3000);
-  return (await waitFor(`${target.vendor}'s executions to finish`, read, (state) => state.open === 0, 60_000)).runs;
+  return waitFor(`${target.vendor}'s executions to finish`, read, (state) => state.open === 0, 60_000);
 }
 
 /**
@@ -174,13 +196,14 @@ export function failedAttempts(row: Pick<LossRow, 'answers'>): { failed: number;
 
 const answerOf = (attempt: DeliveryAttempt) => (attempt.status !== null ? String(attempt.status) : attempt.error?.startsWith('no answer within') ? 'timeout' : 'refused');
 
-function tally(setup: LossSetup, target: Target, lossCase: LossCase, sent: readonly SentEvent[], attempts: Map<string, DeliveryAttempt[]>, runs: readonly TriggerRun[]): LossRow {
+function tally(setup: LossSetup, target: Target, lossCase: LossCase, sent: readonly SentEvent[], attempts: Map<string, DeliveryAttempt[]>, { runs, crashedUnrun: unrun }: Executed): LossRow {
   const byKey = new Map<string, TriggerRun[]>();
   for (const run of runs) byKey.set(run.dedupeKey, [...(byKey.get(run.dedupeKey) ?? []), run]);
   const answers: Record<string, number> = {};
   let executed = 0;
   let recovered = 0;
   let duplicated = 0;
+  let crashedUnrun = 0;
   let acceptedNotRunOnce = 0;
   let noSubscription = 0;
   const missed: number[] = [];
@@ -193,7 +216,8 @@ function tally(setup: LossSetup, target: Target, lossCase: LossCase, sent: reado
     if (eventRuns.length > 0) executed += 1;
     if (eventRuns.length > 0 && eventRuns.every((run) => run.recovered)) recovered += 1;
     duplicated += Math.max(0, eventRuns.length - 1);
-    if (its.some((attempt) => attempt.outcome === 'delivered') && eventRuns.length !== 1) acceptedNotRunOnce += 1;
+    if (eventRuns.length === 0 && unrun.has(event.dedupeKey)) crashedUnrun += 1;
+    else if (its.some((attempt) => attempt.outcome === 'delivered') && eventRuns.length !== 1) acceptedNotRunOnce += 1;
     if (its.find((attempt) => attempt.attempt === 1)?.outcome !== 'delivered') missed.push(event.sentAt);
   }
   return {
@@ -206,6 +230,7 @@ function tally(setup: LossSetup, target: Target, lossCase: LossCase, sent: reado
     lost: sent.length - executed,
     duplicated,
     noSubscription,
+    crashedUnrun,
     acceptedNotRunOnce,
     answers,
     windowMs: missed.length === 0 ? 0 : Math.max(...missed) - Math.min(...missed),
@@ -236,7 +261,7 @@ async function measureCase(setup: LossSetup, targets: readonly Target[], lossCas
     await deliveriesEnded(stack, target.vendor, sent[index]!);
     const attempts = await attemptsOf(stack, target.vendor);
     const accepted = new Set(sent[index]!.filter((event) => event.deliveryIds.some((id) => delivered(attempts.get(id)))).map((event) => event.dedupeKey));
-    rows.push(tally(setup, target, lossCase, sent[index]!, attempts, await runsOf(stack, target, accepted)));
+    rows.push(tally(setup, target, lossCase, sent[index]!, attempts, await executedOf(stack, target, accepted)));
   }
   return rows;
 }

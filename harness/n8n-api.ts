@@ -63,6 +63,10 @@ export interface Execution {
       readonly runData?: Record<string, { data?: { main?: { json: Record<string, unknown> }[][] } }[]>;
       readonly error?: { message?: string };
     };
+    /** What is still to run: for an execution that never started, the trigger's items. */
+    readonly executionData?: {
+      readonly nodeExecutionStack?: readonly { readonly node: { readonly name: string }; readonly data?: { main?: ({ json: Record<string, unknown> }[] | null)[] } }[];
+    };
   };
 }
 

@@ -28,6 +28,8 @@ export interface QueueStack extends N8nStack {
   readonly worker: N8nProcess;
   /** In front of the processors; n8n's production webhook URLs point here. */
   readonly balancer: Balancer;
+  /** The Redis that holds n8n's queue, for a test that must change what the queue holds. */
+  readonly redisPort: number;
   stop(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
     const sim = await startSimulator(options.simulator);
     stops.push(sim.close);
     const api = await N8nApi.asOwner(main.url);
-    return { sim, api, webhookBase: balancer.url, main, processors, worker: worker!, balancer, stop: stopAll };
+    return { sim, api, webhookBase: balancer.url, main, processors, worker: worker!, balancer, redisPort: redis!.port, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
