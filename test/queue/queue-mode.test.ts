@@ -364,6 +364,8 @@ describe('a rolling restart with each processor drained, under continuous delive
  * Last in the suite: it empties the queue and restarts main.
  */
 describe('an accepted event whose execution n8n marks crashed before it runs', () => {
+  const redis = (...command: string[]) => execFileSync('redis-cli', ['-p', String(stack.redisPort), ...command]).toString().trim();
+
   it('is counted as crashed before it ran, keeps the trigger\'s item, and runs when retried', async () => {
     const [event] = Object.keys(VENDORS.konver.events) as [string];
     const deployment = await deployTrigger(stack, 'konver', { events: [event] });
@@ -375,14 +377,14 @@ describe('an accepted event whose execution n8n marks crashed before it runs', (
       // Konver also delivers to the URLs earlier tests entered in its settings.
       expect(attempts.filter((attempt) => attempt.url === deployment.productionUrl).map((attempt) => attempt.status)).toEqual([200]);
       // With no worker the job waits in Redis; taking it out is the race's outcome: a new execution without a job.
-      execFileSync('redis-cli', ['-p', String(stack.redisPort), 'DEL', 'bull:jobs:wait', 'bull:jobs:priority']);
+      redis('DEL', 'bull:jobs:wait', 'bull:jobs:priority');
       await stack.main.restart();
       [crashed] = await waitFor('n8n\'s queue recovery to mark the execution crashed', () => stack.api.allExecutions(deployment.id, true), (all) => all[0]?.status === 'crashed');
       // Asked while no worker runs: n8n answers a retry when Bull reports its job finished, and a job a
       // running worker finishes before main has subscribed to that report is removed unseen (bull 4.16's
       // Job.finished with n8n's removeOnComplete 0), leaving the answer to wait forever.
       retry = stack.api.call('POST', `/executions/${crashed!.id}/retry`, {});
-      await pause(1000);
+      await waitFor('main to queue the retried execution', async () => redis('LLEN', 'bull:jobs:wait'), (waiting) => waiting !== '0');
     });
     await retry;
     const keys = crashedUnrunKeys(crashed!, deployment.triggerName);
