@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod/v4';
 import { singleHeader, type HeaderMap } from './headers';
 import { FORBIDDEN_KEYS, isJsonObject, jsonKind, type JsonObject, type JsonValue } from './json';
+import { compileCertainCheck, type CertainCheck } from './schema-check';
 import type { EventName, VendorDefinition } from './vendor-definition';
 
 /**
@@ -172,6 +173,24 @@ function dedupeKeyOf(vendor: VendorDefinition, body: JsonObject, rawType: string
   return `${vendor.id}:sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
+const certainChecks = new WeakMap<z.ZodType, CertainCheck>();
+
+/**
+ * The schema's issues, or none. Most deliveries match their schema, and proving that without
+ * zod's copy of the body is most of what validation costs; zod is asked only when that proof
+ * fails, and then decides.
+ */
+function schemaIssues(schema: z.ZodType, body: JsonObject): readonly z.core.$ZodIssue[] {
+  let certain = certainChecks.get(schema);
+  if (certain === undefined) {
+    certain = compileCertainCheck(schema);
+    certainChecks.set(schema, certain);
+  }
+  if (certain(body)) return [];
+  const checked = schema.safeParse(body);
+  return checked.success ? [] : checked.error.issues;
+}
+
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((joined, key) => {
     if (typeof key === 'number') return `${joined}[${key}]`;
@@ -210,13 +229,11 @@ export function parseSizedEvent<V extends VendorDefinition>(vendor: V, raw: Uint
     const event: UnknownEvent = { type: 'unknown', valid: false, rawType, payload: body };
     return { ok: true, event, body, eventType: rawType, dedupeKey, issues };
   }
-  const checked = definition.schema.safeParse(body);
-  if (!checked.success) {
-    for (const issue of checked.error.issues) issues.push({ path: formatPath(issue.path), message: issue.message });
-  }
+  const schemaProblems = schemaIssues(definition.schema, body);
+  for (const issue of schemaProblems) issues.push({ path: formatPath(issue.path), message: issue.message });
   // The body itself, not zod's copy: unknown fields stay and no payload is rebuilt. The cast
   // is sound because the schemas are loose objects without transforms or defaults, so a body
   // they accept is already their output.
-  const event = { type: rawType, valid: checked.success, payload: body } as KnownEvent<V>;
+  const event = { type: rawType, valid: schemaProblems.length === 0, payload: body } as KnownEvent<V>;
   return { ok: true, event, body, eventType: rawType, dedupeKey, issues };
 }
