@@ -51,5 +51,7 @@ export function receive<V extends VendorDefinition>(
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.error, message: parsed.message };
   const stale = verified && options.replayWindow !== undefined ? staleEventMessage(vendor, parsed.event.payload as JsonObject, options.replayWindow) : undefined;
   if (stale !== undefined) return { ok: false, status: 401, reason: 'stale_event', message: stale };
-  return { ...parsed, verified };
+  // Named fields rather than a spread: this object is built once per delivery, and a spread costs several times more.
+  const { event, body, eventType, dedupeKey, issues } = parsed;
+  return { ok: true, event, body, eventType, dedupeKey, issues, verified };
 }

@@ -32,11 +32,16 @@ function acceptsAnyExtraKey(catchall: z.core.$ZodType | undefined): boolean {
   return catchall === undefined || catchall._zod.def.type === 'unknown' || catchall._zod.def.type === 'any';
 }
 
+// Index loops over parallel arrays: these run for every field of every delivery, and an
+// iterator with destructuring costs more than the check it drives.
 function objectCheck(shape: Readonly<Record<string, z.core.$ZodType>>): CertainCheck {
-  const fields = Object.entries(shape).map(([key, field]) => [key, compileCertainCheck(field)] as const);
+  const keys = Object.keys(shape);
+  const checks = keys.map((key) => compileCertainCheck(shape[key] as z.core.$ZodType));
   return (value) => {
     if (!isPlainObject(value)) return false;
-    for (const [key, check] of fields) if (!check(value[key])) return false;
+    for (let index = 0; index < keys.length; index += 1) {
+      if (!(checks[index] as CertainCheck)(value[keys[index] as string])) return false;
+    }
     return true;
   };
 }
@@ -45,7 +50,7 @@ function arrayCheck(element: z.core.$ZodType): CertainCheck {
   const check = compileCertainCheck(element);
   return (value) => {
     if (!Array.isArray(value)) return false;
-    for (const item of value) if (!check(item)) return false;
+    for (let index = 0; index < value.length; index += 1) if (!check(value[index])) return false;
     return true;
   };
 }
