@@ -78,6 +78,7 @@ function n8nResults(runs: readonly { setting: N8nSetting; row: N8nRow }[], { con
       compared(`${label}, forged signatures (401) vs n8n refusing an unregistered path (req/s)`, rate(row.oursForged), rate(row.refusedUnregisteredPath), target(TARGETS.forgedOverRefusalFloor)),
       compared(`${label}, forged signatures (401) vs n8n refusing our path for a method it does not take (req/s)`, rate(row.oursForged), rate(row.refusedWrongMethod), target(TARGETS.forgedOverRefusalFloor)),
       compared(`${label}, forged signatures (401) vs n8n's Webhook node refusing a request without its header auth (403) (req/s)`, rate(row.oursForged), rate(row.builtinRefusingHeaderAuth)),
+      compared(`${label}, forged signatures (401) vs n8n's Webhook node refusing a caller outside its IP allowlist (403), the cheapest refusal a node makes (req/s)`, rate(row.oursForged), rate(row.builtinRefusingIpAllowlist)),
       compared(`${label}, forged signatures vs distinct signed events accepted (req/s)`, rate(row.oursForged), rate(row.oursAccepted)),
       compared(`${label}, one body repeated with dedupe off (the earlier bench's figure) vs distinct events, dedupe on (req/s)`, rate(row.oursRepeatedBodyDedupeOff), rate(row.oursAccepted)),
     ];

@@ -23,6 +23,12 @@ export interface N8nRow {
   readonly refusedWrongMethod: LoadResult;
   /** n8n's Webhook node refusing a request without its header-auth value (403): a refusal by a node, as ours is. */
   readonly builtinRefusingHeaderAuth: LoadResult;
+  /**
+   * n8n's Webhook node refusing a caller outside its IP allowlist (403), which it checks first,
+   * before it reads a credential or the body: the cheapest refusal any node can make, so the
+   * ceiling for ours.
+   */
+  readonly builtinRefusingIpAllowlist: LoadResult;
 }
 
 export async function drained(stack: N8nStack, workflowId: string): Promise<void> {
@@ -54,14 +60,19 @@ export async function benchTrigger(stack: N8nStack, name: string, options: Recor
   return { trigger, secret: manualSecretOf(VENDORS.konver) };
 }
 
+/** What the built-in node refuses: a request without its header-auth value, or a caller outside its IP allowlist. */
+type BuiltinGuard = { readonly headerAuthCredentialId: string } | { readonly ipAllowlist: string };
+
 /** n8n's own Webhook node at `path` → the No Operation node, published and answering. */
-async function builtinWebhook(stack: Stack, path: string, auth?: { credentialId: string }) {
-  const authentication = auth === undefined ? {} : { authentication: 'headerAuth' };
-  const credentials = auth === undefined ? {} : { credentials: { httpHeaderAuth: { id: auth.credentialId, name: 'Bench header auth' } } };
+async function builtinWebhook(stack: Stack, path: string, guard?: BuiltinGuard) {
+  const headerAuth = guard !== undefined && 'headerAuthCredentialId' in guard ? guard.headerAuthCredentialId : undefined;
+  const authentication = headerAuth === undefined ? {} : { authentication: 'headerAuth' };
+  const credentials = headerAuth === undefined ? {} : { credentials: { httpHeaderAuth: { id: headerAuth, name: 'Bench header auth' } } };
+  const options = guard !== undefined && 'ipAllowlist' in guard ? { ipWhitelist: guard.ipAllowlist } : {};
   const builtin = await stack.api.createWorkflow({
     name: `Bench: built-in Webhook at ${path}`,
     nodes: [
-      { id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: path, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', ...authentication, options: {} }, ...credentials },
+      { id: 'w1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: path, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', ...authentication, options }, ...credentials },
       { id: 'w2', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
     ],
     connections: { Webhook: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
@@ -69,7 +80,7 @@ async function builtinWebhook(stack: Stack, path: string, auth?: { credentialId:
   });
   await stack.api.publish(builtin.id);
   const url = `${stack.n8n.url}/webhook/${path}`;
-  const answering = auth === undefined ? 200 : 403;
+  const answering = guard === undefined ? 200 : 403;
   await waitFor(`the built-in webhook at ${path}`, async () => (await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status, (status) => status === answering);
   return { id: builtin.id, url };
 }
@@ -78,7 +89,7 @@ async function builtinWebhook(stack: Stack, path: string, auth?: { credentialId:
  * In one instance: our trigger against n8n's own Webhook node (the same distinct, signed bodies,
  * each followed by the same No Operation node), forged deliveries, n8n's own refusals of a path
  * nobody registered and of our path with a method it does not take, and n8n's Webhook node
- * refusing a request that fails its header auth.
+ * refusing a request that fails its header auth or comes from outside its IP allowlist.
  */
 export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad): Promise<N8nRow> {
   const { trigger: ours, secret } = await benchTrigger(stack, 'Konver Trigger');
@@ -86,7 +97,9 @@ export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad
   const builtin = await builtinWebhook(stack, 'bench-builtin');
   // n8n's own node refusing what fails its check: header auth, which it reads from a credential on every request.
   const headerAuth = await stack.api.createCredential('Bench header auth', 'httpHeaderAuth', { name: 'X-Bench-Auth', value: 'bench-header-secret' });
-  const guarded = await builtinWebhook(stack, 'bench-builtin-header-auth', { credentialId: headerAuth.id });
+  const guarded = await builtinWebhook(stack, 'bench-builtin-header-auth', { headerAuthCredentialId: headerAuth.id });
+  // A documentation address (RFC 5737): never the bench's own.
+  const allowlisted = await builtinWebhook(stack, 'bench-builtin-ip-allowlist', { ipAllowlist: '192.0.2.1' });
   const warmup = signedPool(distinctPoolSize(3), secret);
   await load({ url: builtin.url, connections, seconds: 3, requests: warmup });
   await loadDistinct({ url: ours.productionUrl, connections, seconds: 3, requests: warmup });
@@ -105,6 +118,7 @@ export async function benchN8n(stack: Stack, { connections, seconds }: BenchLoad
     refusedUnregisteredPath: { plan: () => ({ url: `${stack.n8n.url}/webhook/convhooks-bench-nobody-registered-this`, connections, seconds: slice, requests: forgeries }) },
     refusedWrongMethod: { plan: () => ({ url: ours.productionUrl, connections, seconds: slice, requests: forgeries.map((request) => ({ ...request, method: 'PUT' })) }) },
     builtinRefusingHeaderAuth: { plan: () => ({ url: guarded.url, connections, seconds: slice, requests: forgeries }) },
+    builtinRefusingIpAllowlist: { plan: () => ({ url: allowlisted.url, connections, seconds: slice, requests: forgeries }) },
   };
   const names = Object.keys(phases) as (keyof N8nRow)[];
   const rounds = new Map<keyof N8nRow, WorkerResult[]>(names.map((name) => [name, []]));
