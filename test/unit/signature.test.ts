@@ -75,6 +75,13 @@ describe('verify', () => {
     }
   });
 
+  it('refuses as malformed a digest spelled with a character whose low byte is a hex digit', () => {
+    // Node's hex decoder reads only the low byte of each character: "İ" (U+0130) would pass as "0".
+    const spoofed = `${hex.slice(0, -2)}\u0130${hex.slice(-1)}`;
+    expect(Buffer.from(spoofed, 'hex')).toHaveLength(32);
+    expect(verify(scheme, body, headersWith(spoofed), [secret])).toMatchObject({ ok: false, reason: 'malformed_signature' });
+  });
+
   it('finds the header whatever its case, as Zapier and raw Node hand them over', () => {
     expect(verify(scheme, body, { 'X-TEST-SIGNATURE': hex }, [secret]).ok).toBe(true);
   });
