@@ -1,4 +1,5 @@
 import type { z } from 'zod/v4';
+import { isJsonObject } from './json';
 
 /**
  * Whether a value certainly passes a schema, answered without building zod's copy of it.
@@ -19,9 +20,6 @@ type Def = z.core.$ZodTypeDef & {
   readonly catchall?: z.core.$ZodType;
 };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function byZod(schema: z.core.$ZodType): CertainCheck {
   const safeParse = (schema as z.ZodType).safeParse.bind(schema);
   return (value) => safeParse(value).success;
@@ -38,7 +36,7 @@ function objectCheck(shape: Readonly<Record<string, z.core.$ZodType>>): CertainC
   const keys = Object.keys(shape);
   const checks = keys.map((key) => compileCertainCheck(shape[key] as z.core.$ZodType));
   return (value) => {
-    if (!isPlainObject(value)) return false;
+    if (!isJsonObject(value)) return false;
     for (let index = 0; index < keys.length; index += 1) {
       if (!(checks[index] as CertainCheck)(value[keys[index] as string])) return false;
     }
