@@ -40,6 +40,11 @@ interface CaughtUp {
   readonly activatedAt: number;
   /** Set when a poll failed: the next delivery from then on tries again. */
   readonly retryAt?: number;
+  /**
+   * Where the failed poll's window began. Deliveries taken until the retry move `lastSeen` past
+   * the gap, so the retry starts here instead, or it would miss what the failed poll was for.
+   */
+  readonly retryFrom?: number;
 }
 
 /** Per trigger, in this process: an empty map is what "n8n (re)started" looks like from inside. */
@@ -76,6 +81,12 @@ function claim(scope: string, live: LivePeriod, now: number): boolean {
  */
 const STARTED_AT = Date.now();
 
+/** Where a failed poll after this activation began; a retry reaches back to it. */
+function failedPollFrom(scope: string, live: LivePeriod): number {
+  const failed = caughtUp.get(scope);
+  return failed?.activatedAt === live.activatedAt && failed.retryFrom !== undefined ? failed.retryFrom : Number.POSITIVE_INFINITY;
+}
+
 /** When the events a catch-up recovers were made, in ms. */
 interface Window {
   readonly from: number;
@@ -83,7 +94,8 @@ interface Window {
 }
 
 /**
- * From the newest event the trigger took, where the gap began, within the live period and the
+ * From the newest event the trigger took, where the gap began (retrying a failed poll, from where
+ * that poll began, whatever was taken since), within the live period and the
  * poll's age bound, until the latest activation (until now in a process started since). Where this process holds the trigger's recent
  * keys, it reaches back by the vendor's delivery timeout too, for an older event still on its
  * way when the gap began; a process that took nothing yet (n8n restarted) does not, since static
@@ -95,7 +107,8 @@ interface Window {
  */
 function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
   const reach = takenHere.has(scope) ? vendor.delivery.timeoutMs : 0;
-  const from = Math.max(live.since, (live.lastSeen ?? live.since) - reach, now - poll.maxAgeMinutes * 60_000);
+  const gapBegan = Math.min((live.lastSeen ?? live.since) - reach, failedPollFrom(scope, live));
+  const from = Math.max(live.since, gapBegan, now - poll.maxAgeMinutes * 60_000);
   // No activation since this process started (n8n restarted, or a queue-mode processor): the gap is the time it was down, up to now.
   return { from, until: live.activatedAt < STARTED_AT ? now : Math.min(now, live.activatedAt) };
 }
@@ -150,7 +163,7 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
     else {
-      rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS }, MAX_TRIGGERS);
+      rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS, retryFrom: window.from }, MAX_TRIGGERS);
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
     }

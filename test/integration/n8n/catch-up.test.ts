@@ -202,6 +202,29 @@ describe('Converc catch-up', () => {
     ]);
   });
 
+  it('retries a failed poll a minute later over the same gap, though deliveries taken meanwhile moved past it', async () => {
+    const t = trigger({ events: ['call.ended'] });
+    await t.activate('activate');
+    const now = Date.now();
+    const ago = (seconds: number) => new Date(now - seconds * 1000);
+    // As n8n saved it: published two minutes ago, the newest event taken 40 s ago, activated just now.
+    t.staticData.live = { since: ago(120).toISOString(), activatedAt: new Date(now).toISOString(), lastSeen: ago(40).toISOString() };
+    const lost = `lost-${triggers}`;
+    await call('POST', `${sim.url}/_control/fire`, { vendor: 'converc', event: 'call.ended', payload: freshSample(vendor, 'call.ended', { id: lost, at: ago(30) }), wait: true });
+    await call('POST', `${sim.url}/_control/faults/api`, { vendor: 'converc', status: 503, times: 1 });
+    const failed = await fire('call.ended');
+    expect(ids((await t.deliver(failed.body)).items)).toEqual([failed.id]);
+    const meanwhile = await fire('call.ended');
+    expect(ids((await t.deliver(meanwhile.body)).items)).toEqual([meanwhile.id]);
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
+    try {
+      const retried = await fire('call.ended');
+      expect(ids((await t.deliver(retried.body)).items)).toEqual([lost, retried.id]);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
   it('answers a delivery when the poll is slow, and still emits what the poll brings', async () => {
     const t = trigger({ events: ['call.ended'] });
     await t.activate('activate');
