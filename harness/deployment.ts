@@ -48,6 +48,11 @@ export async function createVendorCredential(stack: N8nStack, vendor: VendorDefi
   return (await stack.api.createCredential(`${vendor.name} credential`, credential.type, credential.data)).id;
 }
 
+/** The workflow's static data as n8n stores it, serialized. */
+export async function storedStaticData(stack: N8nStack, workflowId: string): Promise<string> {
+  return JSON.stringify((await stack.api.call<{ staticData?: unknown }>('GET', `/workflows/${workflowId}`)).staticData ?? null);
+}
+
 /**
  * Resolves, with the vendor's one live subscription at `url`, once n8n has saved its secret in the
  * workflow's static data: until then its deliveries cannot be verified (they are answered 401).
@@ -57,10 +62,25 @@ export async function createVendorCredential(stack: N8nStack, vendor: VendorDefi
 export async function subscriptionHeld(stack: N8nStack, vendor: VendorId, workflowId: string, url: string): Promise<Subscription> {
   const state = async () => ({
     live: await liveAt(stack, vendor, url),
-    staticData: JSON.stringify((await stack.api.call<{ staticData?: unknown }>('GET', `/workflows/${workflowId}`)).staticData ?? null),
+    staticData: await storedStaticData(stack, workflowId),
   });
   const held = await waitFor(`n8n to hold the secret of ${vendor}'s subscription at ${url}`, state, ({ live, staticData }) => live.length === 1 && staticData.includes(live[0]!.id), 150_000);
   return held.live[0]!;
+}
+
+/**
+ * Resolves once the workflow's static data reads the same twice in a row. A delivery answered a
+ * moment ago may not have written its copy back yet: a check of the static data made before that
+ * write lands can see what the write then undoes (README, "Changing a live trigger's events").
+ */
+export async function settledStaticData(stack: N8nStack, workflowId: string): Promise<void> {
+  const read = () => storedStaticData(stack, workflowId);
+  let previous = await read();
+  await waitFor(`the static data of workflow ${workflowId} to settle`, read, (current) => {
+    const settled = current === previous;
+    previous = current;
+    return settled;
+  });
 }
 
 /** Wraps a created workflow; for a vendor without an API, enters its URL in the vendor's settings. */

@@ -6,8 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
-import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, subscriptionHeld, triggerItem, type Deployment } from '../../harness/deployment';
+import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, settledStaticData, storedStaticData, subscriptionHeld, triggerItem, type Deployment } from '../../harness/deployment';
 import type { EditableWorkflow, Execution } from '../../harness/n8n-api';
+import type { Subscription } from '../../simulator';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import { harnessPort } from '../../harness/ports';
 import type { Routing } from '../../harness/balancer';
@@ -172,6 +173,10 @@ describe('republishing a live Converc trigger under traffic', () => {
   /** Events the senders' deliveries did not get accepted: Converc never sends them again. */
   let refused: string[] = [];
   let sending = true;
+  let paused = false;
+  let inFlight = 0;
+  /** Times a late write undid the new subscription n8n had saved. */
+  let undone = 0;
   let senders: Promise<void>[] = [];
 
   const record = ({ status, requestBody }: { status: number | null; requestBody: string }) => {
@@ -189,9 +194,51 @@ describe('republishing a live Converc trigger under traffic', () => {
     await deployment.publish();
     // Four senders deliver continuously while the workflow is republished.
     senders = Array.from({ length: 4 }, async () => {
-      while (sending) for (const attempt of (await fire(stack, 'converc', 'call.ended')).attempts) record(attempt);
+      while (sending) {
+        if (paused) {
+          await pause(20);
+          continue;
+        }
+        inFlight += 1;
+        try {
+          for (const attempt of (await fire(stack, 'converc', 'call.ended')).attempts) record(attempt);
+        } finally {
+          inFlight -= 1;
+        }
+      }
     });
   });
+
+  /**
+   * Stops the senders until `resume`, once what they sent is answered and written back. A delivery of
+   * the old subscription, loaded before the change, writes its whole copy of static data back after
+   * n8n saved the new subscription (seen: a processor's write landing 10 ms after the main instance's,
+   * and the next delivery refused until a later write put the new record back): a check made
+   * meanwhile sees a state that write then undoes.
+   */
+  async function quiesce(): Promise<void> {
+    paused = true;
+    await waitFor('the senders\' deliveries to be answered', async () => inFlight, (count) => count === 0);
+    await settledStaticData(stack, deployment.id);
+  }
+  const resume = () => {
+    paused = false;
+  };
+  /**
+   * The subscription the trigger holds once no delivery is under way. Should a late write have undone
+   * n8n's save, the senders run again: a refused delivery is what makes the trigger heal
+   * (nodes/trigger/lost-subscription.ts).
+   */
+  async function heldOnceSettled(): Promise<Subscription> {
+    for (let settling = 1; ; settling += 1) {
+      const live = await subscriptionHeld(stack, 'converc', deployment.id, deployment.productionUrl);
+      await quiesce();
+      if ((await storedStaticData(stack, deployment.id)).includes(live.id)) return live;
+      undone += 1;
+      if (settling === 3) throw new Error(`Three times a late write undid the stored subscription ${live.id}.`);
+      resume();
+    }
+  }
 
   afterAll(async () => {
     sending = false;
@@ -208,15 +255,17 @@ describe('republishing a live Converc trigger under traffic', () => {
       const events = selections[cycle % 2]!;
       await stack.api.publishEdited(deployment.id, withEvents(events));
       await waitFor('the new subscription', () => liveAt(stack, 'converc', deployment.productionUrl), (hooks) => hooks.length === 1 && hooks[0]!.events.length === events.length);
-      // n8n saves the new subscription's secret when activation ends; from then on every delivery verifies.
-      const live = await subscriptionHeld(stack, 'converc', deployment.id, deployment.productionUrl);
+      // n8n saves the new subscription's secret when activation ends; once the writes of deliveries under way have landed, every delivery verifies.
+      const live = await heldOnceSettled();
       expect(live.events).toEqual(expect.arrayContaining(events));
       expect(live.events).toHaveLength(events.length);
       const probe = await fire(stack, 'converc', 'call.ended', { webhookId: live.id });
       // Verified either way: a processor's catch-up may have taken the event while it was on its way.
       expect(probe.attempts.map((attempt) => [attempt.status, JSON.parse(attempt.responseBody ?? '{}').received])).toEqual([[200, true]]);
+      resume();
     }
     figures['4 changes of events under 4 senders: answers'] = answers;
+    figures['4 changes of events under 4 senders: late writes that undid the new subscription'] = undone;
     // Each processor catches up on its first verified delivery after each change. Measured, not
     // promised: with round-robin balancing not every refused event comes back (README, "Catch-up").
     const lost = [...refused];
