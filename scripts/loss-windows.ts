@@ -1,5 +1,5 @@
 // `npm run loss-windows`: every vendor's loss window in a real n8n, single process and queue
-// mode. Prints the table and writes artifacts/loss-windows.json.
+// mode (round-robin and routed by path). Prints the table and writes artifacts/loss-windows.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -9,14 +9,23 @@ import { measureLossWindows, queueRestarts, singleProcessRestarts, type LossCase
 import { lossTable } from '../harness/loss-window-report';
 import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
 import { harnessPort } from '../harness/ports';
+import type { Routing } from '../harness/balancer';
 import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
 
 const RATE_PER_SECOND = Number(process.env.LOSS_RATE ?? 1);
 const LEAD_MS = Number(process.env.LOSS_LEAD_MS ?? 5000);
 const REPUBLISHES: LossCase[] = ['republish-unchanged', 'republish-events'];
-/** `single`, `queue` or both (the default): to measure one setup again after a change that touches only it. */
-const SETUPS = new Set((process.env.LOSS_SETUPS ?? 'single,queue').split(','));
+/**
+ * `single`, `queue` (nginx's default, round-robin) and `queue-by-path` (every request for one path
+ * to one processor, the routing the README recommends), all three by default: name some to
+ * measure them again after a change that touches only them.
+ */
+const SETUPS = new Set((process.env.LOSS_SETUPS ?? 'single,queue,queue-by-path').split(','));
+const QUEUE_SETUPS: { setup: string; routing: Routing; mode: string }[] = [
+  { setup: 'queue', routing: 'round-robin', mode: 'queue mode' },
+  { setup: 'queue-by-path', routing: 'by-path', mode: 'queue mode, by path' },
+];
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
@@ -32,10 +41,11 @@ async function main(): Promise<void> {
       await single.stop();
     }
   }
-  if (SETUPS.has('queue')) {
-    const queue = await startQueueStack({ basePort: harnessPort(5790), name: 'loss-windows-queue' });
+  for (const { setup, routing, mode } of QUEUE_SETUPS.filter((each) => SETUPS.has(each.setup))) {
+    const queue = await startQueueStack({ basePort: harnessPort(5790), name: `loss-windows-${setup}` });
     try {
-      rows.push(...(await measureLossWindows({ ...measure, mode: 'queue mode', stack: queue, cases: [...REPUBLISHES, 'rolling-restart', 'drained-rolling-restart', 'restart'], restarts: queueRestarts(queue) })));
+      await queue.balancer.route(routing);
+      rows.push(...(await measureLossWindows({ ...measure, mode, stack: queue, cases: [...REPUBLISHES, 'rolling-restart', 'drained-rolling-restart', 'restart'], restarts: queueRestarts(queue) })));
     } finally {
       await queue.stop();
     }
