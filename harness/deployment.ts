@@ -74,9 +74,9 @@ export async function subscriptionHeld(stack: N8nStack, vendor: VendorId, workfl
  * write lands can see what the write then undoes (README, "Changing a live trigger's events").
  */
 export async function settledStaticData(stack: N8nStack, workflowId: string): Promise<void> {
-  const read = () => storedStaticData(stack, workflowId);
-  let previous = await read();
-  await waitFor(`the static data of workflow ${workflowId} to settle`, read, (current) => {
+  // Unset until the first read, so the two reads compared are always waitFor's poll interval apart.
+  let previous: string | undefined;
+  await waitFor(`the static data of workflow ${workflowId} to settle`, () => storedStaticData(stack, workflowId), (current) => {
     const settled = current === previous;
     previous = current;
     return settled;

@@ -212,7 +212,7 @@ describe('republishing a live Converc trigger under traffic', () => {
   /**
    * Stops the senders until `resume`, once what they sent is answered and written back. A delivery of
    * the old subscription, loaded before the change, writes its whole copy of static data back after
-   * n8n saved the new subscription (seen: a processor's write landing 10 ms after the main instance's,
+   * n8n saved the new subscription (seen: a processor's write landing 34 ms after the main instance's,
    * and the next delivery refused until a later write put the new record back): a check made
    * meanwhile sees a state that write then undoes.
    */
