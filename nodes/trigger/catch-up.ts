@@ -95,9 +95,9 @@ interface Window {
 
 /**
  * From the newest event the trigger took, where the gap began (retrying a failed poll, from where
- * that poll began, whatever was taken since), within the live period and the
- * poll's age bound, until the latest activation (until now in a process started since). Where this process holds the trigger's recent
- * keys, it reaches back by the vendor's delivery timeout too, for an older event still on its
+ * that poll began, whatever was taken since), within the live period and the poll's age bound,
+ * until the latest activation (until now in a process started since). Where this process holds
+ * the trigger's recent keys, it reaches back by the vendor's delivery timeout too, for an older event still on its
  * way when the gap began; a process that took nothing yet (n8n restarted) does not, since static
  * data may have lost keys of events taken then, and they would run again. An event made after
  * the activation met a subscribed, listening n8n: in queue mode another processor may be taking
