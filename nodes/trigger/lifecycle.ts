@@ -28,24 +28,72 @@ export async function liveAtUrl(context: SubscribingContext, vendor: VendorDefin
   return (await listRemote(context, vendor, api, limits)).filter((remote) => remote.url === url && remote.active);
 }
 
+/** The events to subscribe to; checked before anything is removed, so a mistake in the node never takes down a working subscription. */
+function eventsToSubscribe(context: SubscribingContext, vendor: VendorDefinition) {
+  const events = wantedEvents(context, vendor);
+  if (events !== 'all' && events.length === 0) {
+    throw new NodeOperationError(context.getNode(), 'Choose at least one event to receive.');
+  }
+  return events;
+}
+
+async function create(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, url: string, events: ReturnType<typeof eventsToSubscribe>) {
+  const seal = await sealerForTrigger(context, vendor);
+  const created = readAnswer(context, vendor, api.createdResponse, await callVendor(context, vendor, api.create(url, events)));
+  const subscription = { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret), createdAt: Date.now() };
+  return { subscription, secret: created.secret };
+}
+
+function hold(context: SubscribingContext, url: string, { subscription, secret }: Awaited<ReturnType<typeof create>>): void {
+  noteCreated(context, url, { ...subscription, secret });
+  rememberSubscription(context.getWorkflowStaticData('node'), url, subscription);
+}
+
+async function remove(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, id: string): Promise<void> {
+  const answer = await callVendor(context, vendor, api.remove(id), removalAccepted);
+  if (subscriptionGone(answer.status)) context.logger.info(`${vendor.name} subscription ${id} was already gone.`);
+}
+
 /**
  * Subscribes `url` afresh: first removes whatever live subscription sits at our URL (stale, or
  * one whose secret we lost), which would otherwise deliver twice or be rejected.
  */
 export async function subscribe(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi): Promise<void> {
   const url = webhookUrl(context, vendor);
-  const events = wantedEvents(context, vendor);
-  // Checked before anything is removed, so a mistake in the node never takes down a working subscription.
-  if (events !== 'all' && events.length === 0) {
-    throw new NodeOperationError(context.getNode(), 'Choose at least one event to receive.');
-  }
+  const events = eventsToSubscribe(context, vendor);
   await removeAllAt(context, vendor, api, url);
-  const seal = await sealerForTrigger(context, vendor);
-  const answer = await callVendor(context, vendor, api.create(url, events));
-  const created = readAnswer(context, vendor, api.createdResponse, answer);
-  const subscription = { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret), createdAt: Date.now() };
-  noteCreated(context, url, { ...subscription, secret: created.secret });
-  rememberSubscription(context.getWorkflowStaticData('node'), url, subscription);
+  hold(context, url, await create(context, vendor, api, url, events));
+}
+
+/**
+ * Subscribes afresh in place of `lost` (live at our URL, their secrets lost), with no lock
+ * between processes: every webhook processor refused their deliveries, and each may heal at the
+ * same moment. Removing all at the URL, as an activation does, would remove another heal's new
+ * subscription (seen in queue mode: two heals within a second left a subscription nobody held).
+ * So a heal creates its own first, then looks: a live one there that is neither lost, its own,
+ * nor one `held` is another heal's (or a new activation's), and it gives way, removing its own.
+ * Of two creations the later sees the earlier, so at most one heal keeps its subscription; when
+ * both see each other both give way, and the lost ones wait for the next heal.
+ * Returns its new subscription's id, and those it gave way to (none when it kept its own).
+ */
+export async function subscribeInPlaceOf(
+  context: IWebhookFunctions,
+  vendor: VendorDefinition,
+  api: SubscriptionApi,
+  lost: readonly string[],
+  held: readonly string[],
+): Promise<{ readonly own: string; readonly gaveWayTo: readonly string[] }> {
+  const url = webhookUrl(context, vendor);
+  const created = await create(context, vendor, api, url, eventsToSubscribe(context, vendor));
+  const others = (await liveAtUrl(context, vendor, api, url)).map((remote) => remote.id).filter((id) => id !== created.subscription.id && !lost.includes(id) && !held.includes(id));
+  const own = created.subscription.id;
+  if (others.length > 0) {
+    await remove(context, vendor, api, own);
+    return { own, gaveWayTo: others };
+  }
+  hold(context, url, created);
+  for (const id of lost) await remove(context, vendor, api, id);
+  return { own, gaveWayTo: [] };
 }
 
 /**
@@ -53,11 +101,7 @@ export async function subscribe(context: SubscribingContext, vendor: VendorDefin
  * was lost, or whose secret we lost, would otherwise deliver twice or be stranded.
  */
 async function removeAllAt(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, url: string): Promise<void> {
-  const live = await liveAtUrl(context, vendor, api, url);
-  for (const remote of live) {
-    const answer = await callVendor(context, vendor, api.remove(remote.id), removalAccepted);
-    if (subscriptionGone(answer.status)) context.logger.info(`${vendor.name} subscription ${remote.id} was already gone.`);
-  }
+  for (const remote of await liveAtUrl(context, vendor, api, url)) await remove(context, vendor, api, remote.id);
   forgetSubscription(context.getWorkflowStaticData('node'), url);
   forgetCreated(context, url);
 }

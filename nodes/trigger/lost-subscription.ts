@@ -2,7 +2,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 import type { SubscriptionApi } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { noteResubscribed } from './catch-up';
-import { describe, liveAtUrl, subscribe } from './lifecycle';
+import { describe, liveAtUrl, subscribeInPlaceOf } from './lifecycle';
 import { rememberBounded, triggerScope } from './process-memory';
 import type { OwnedSubscription } from './static-data';
 
@@ -15,7 +15,8 @@ import type { OwnedSubscription } from './static-data';
  * again. A process refusing deliveries therefore asks the vendor, at most every CHECK_EVERY_MS,
  * what is subscribed at the trigger's URL. A subscription there that static data still does not
  * hold a full HEAL_AFTER_MS later (far longer than an activation takes to save) is one whose
- * secret is lost: the trigger subscribes afresh, and Converc's catch-up recovers what it refused.
+ * secret is lost: the trigger subscribes afresh (without undoing another process's heal of it,
+ * see `subscribeInPlaceOf`), and Converc's catch-up recovers what it refused.
  */
 const CHECK_EVERY_MS = 30_000;
 /** The refused delivery's answer waits for the check: one attempt, soon given up. */
@@ -55,17 +56,25 @@ export async function checkForLostSubscription(
     context.logger.debug(`${vendor.name} trigger could not check its subscription after a refused delivery: ${describe(error)}`);
     return;
   }
-  const unknown = remote.find((subscription) => !held.some((owned) => owned.id === subscription.id));
-  if (unknown === undefined || unknown.id !== last?.id) {
-    rememberBounded(suspects, scope, { id: unknown?.id, since: now, checkedAt: now }, MAX_TRIGGERS);
+  const unknown = remote.filter((subscription) => !held.some((owned) => owned.id === subscription.id)).map((subscription) => subscription.id);
+  if (unknown[0] === undefined || unknown[0] !== last?.id) {
+    rememberBounded(suspects, scope, { id: unknown[0], since: now, checkedAt: now }, MAX_TRIGGERS);
     return;
   }
   if (now - last.since < HEAL_AFTER_MS) return;
-  context.logger.warn(`${vendor.name} subscription ${unknown.id} delivers to this trigger, but the trigger has not held its signing secret for ${Math.round((now - last.since) / 1000)} s (static data was overwritten): subscribing afresh.`);
+  context.logger.warn(`${vendor.name} subscription ${unknown[0]} delivers to this trigger, but the trigger has not held its signing secret for ${Math.round((now - last.since) / 1000)} s (static data was overwritten): subscribing afresh.`);
   try {
-    await subscribe(context, vendor, api);
-    noteResubscribed(context, vendor, new Date(now));
-    suspects.delete(scope);
+    const { own, gaveWayTo } = await subscribeInPlaceOf(context, vendor, api, unknown, held.map((owned) => owned.id));
+    if (gaveWayTo.length === 0) {
+      noteResubscribed(context, vendor, new Date(now));
+      suspects.delete(scope);
+      return;
+    }
+    context.logger.info(`${vendor.name} trigger found ${gaveWayTo.join(', ')} subscribed at its URL meanwhile (another process healing, or an activation), and removed its own new subscription ${own}.`);
+    // Two heals that gave way to each other would meet again a minute later, and again. Both saw both
+    // new ids: the one whose id was the smaller tries first, the other a minute after it, by when it sees the first's.
+    const after = gaveWayTo.every((id) => own < id) ? 0 : HEAL_AFTER_MS;
+    rememberBounded(suspects, scope, { id: unknown[0], since: now + after, checkedAt: now }, MAX_TRIGGERS);
   } catch (error) {
     context.logger.error(`${vendor.name} trigger could not subscribe afresh: ${describe(error)}`);
   }

@@ -3,6 +3,8 @@
  * simulator over HTTP. The simulator delivers to the trigger's URL, where nothing listens: an
  * event fired here is one the vendor sent while n8n was down, and stays in its recent events.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { IDataObject, IHookFunctions, INodeType, IWebhookFunctions, WorkflowActivateMode } from 'n8n-workflow';
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { deliveryHeaders, freshSample, VENDORS } from '../../../shared';
@@ -47,13 +49,14 @@ function trigger(options: { events?: string[]; dedupe?: boolean } = {}) {
     return hooks.find((remote) => remote.active && remote.url === PRODUCTION_URL)!.secret;
   };
   /** A delivery of `body` as the subscription signs it; `stored` is the static data the request loaded. */
-  const deliver = async (body: string, options: { stored?: IDataObject; signWith?: string; mode?: 'webhook' | 'manual'; via?: INodeType } = {}) => {
+  /** `apiAt`: where this delivery's process reaches Converc's API, when not straight at the simulator. */
+  const deliver = async (body: string, options: { stored?: IDataObject; signWith?: string; mode?: 'webhook' | 'manual'; via?: INodeType; apiAt?: string } = {}) => {
     const raw = Buffer.from(body);
     const ctx = webhookContext({
       nodeType: 'converc',
       nodeId,
       parameters,
-      credentials,
+      credentials: options.apiAt === undefined ? credentials : { convercApi: { ...credentials.convercApi, baseUrl: options.apiAt } },
       staticData: options.stored ?? staticData,
       body: raw,
       headers: deliveryHeaders(vendor, raw, options.signWith ?? (await secret()), JSON.parse(body).type),
@@ -341,15 +344,21 @@ describe('a webhook processor whose copy of static data was loaded before an act
 describe('a webhook processor refusing the deliveries of a subscription whose secret static data lost', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it('asks Converc what is subscribed, subscribes afresh once the stranger stayed a minute, and recovers what it refused', async () => {
+  /** The database as a stale write left it (`overwritten`): the removed subscription, where the live one is `lost`. */
+  async function withLostSubscription() {
     const t = trigger();
     await t.activate('activate');
     await t.deliver((await fire('call.ended')).body);
-    // The database as a stale write left it: the removed subscription, in a process that never saw the new one.
     const overwritten = structuredClone(t.staticData);
     await t.hook('delete');
     await t.activate('update');
-    const lost = (await remoteAt()).map((remote) => remote.id);
+    const [lost] = (await remoteAt()).map((remote) => remote.id);
+    return { t, overwritten, lost: lost! };
+  }
+
+  it('asks Converc what is subscribed, subscribes afresh once the stranger stayed a minute, and recovers what it refused', async () => {
+    // In a process that never saw the new subscription.
+    const { t, overwritten, lost } = await withLostSubscription();
     const processor = anotherProcess();
     const start = Date.now();
     const at = (offset: number) => jest.spyOn(Date, 'now').mockReturnValue(start + offset);
@@ -365,7 +374,7 @@ describe('a webhook processor refusing the deliveries of a subscription whose se
     // The last refusal came a minute after the first: the trigger holds a new subscription, the only one at its URL.
     const [now] = await remoteAt();
     expect(await remoteAt()).toHaveLength(1);
-    expect(lost).not.toContain(now!.id);
+    expect(now!.id).not.toBe(lost);
     expect((overwritten.subscriptions as Record<string, { id: string }>)[PRODUCTION_URL]!.id).toBe(now!.id);
 
     at(62_000);
@@ -374,6 +383,71 @@ describe('a webhook processor refusing the deliveries of a subscription whose se
     expect(accepted.response).toEqual({ statusCode: 200, body: { received: true } });
     expect(recovered(accepted.items)).toEqual(expect.arrayContaining(refused));
     expect(ids(accepted.items).at(-1)).toBe(next.id);
+  });
+
+  /**
+   * A lost subscription (a stale write left the database with the removed one) that two processes
+   * have refused for a minute; each reaches Converc's API through `apiAt` where given.
+   */
+  async function twoHealers(apiAt: { first?: string; second?: string }) {
+    const { t, overwritten, lost } = await withLostSubscription();
+    const processes = { first: anotherProcess(), second: anotherProcess() };
+    const copies = { first: structuredClone(overwritten), second: structuredClone(overwritten) };
+    const start = Date.now();
+    const at = (offset: number) => jest.spyOn(Date, 'now').mockReturnValue(start + offset);
+    const refuse = async (by: 'first' | 'second') => {
+      const answer = await t.deliver((await fire('call.ended')).body, { stored: copies[by], via: processes[by], apiAt: apiAt[by] });
+      expect(answer.response).toMatchObject({ statusCode: 401 });
+    };
+    for (const offset of [0, 31_000]) {
+      at(offset);
+      await refuse('first');
+      await refuse('second');
+    }
+    at(61_000);
+    return { t, lost, stale: overwritten.subscriptions, copies, refuse, at };
+  }
+
+  it('two processes healing at once leave one subscription: the heal that created later sees the earlier one and removes its own', async () => {
+    let send: () => void = () => undefined;
+    const api = await convercApiVia({ beforeSending: new Promise<void>((resolve) => (send = resolve)) });
+    const { t, lost, stale, copies, refuse } = await twoHealers({ second: api.baseUrl });
+    // The second decides to heal on what it listed, and its create waits; meanwhile the first heals.
+    const second = refuse('second');
+    await api.createArrived;
+    await refuse('first');
+    const [healed] = await remoteAt();
+    expect(healed!.id).not.toBe(lost);
+    send();
+    await second;
+
+    expect((await remoteAt()).map((remote) => remote.id)).toEqual([healed!.id]);
+    expect((copies.first.subscriptions as Record<string, { id: string }>)[PRODUCTION_URL]!.id).toBe(healed!.id);
+    // The second wrote nothing into its copy, and a delivery that loads the healed copy verifies.
+    expect(copies.second.subscriptions).toEqual(stale);
+    const accepted = await t.deliver((await fire('call.ended')).body, { stored: copies.first });
+    expect(accepted.response).toEqual({ statusCode: 200, body: { received: true } });
+  });
+
+  it('two heals that saw each other both give way, and the one whose new subscription had the smaller id heals a minute before the other', async () => {
+    // Each create is answered only once both exist, so each heal lists the other's.
+    const bothCreated = barrier(2);
+    const apis = { first: await convercApiVia({ beforeAnswering: bothCreated }), second: await convercApiVia({ beforeAnswering: bothCreated }) };
+    const { lost, refuse, at } = await twoHealers({ first: apis.first.baseUrl, second: apis.second.baseUrl });
+    await Promise.all([refuse('first'), refuse('second')]);
+    expect((await remoteAt()).map((remote) => remote.id)).toEqual([lost]);
+
+    const [sooner, later] = (await apis.first.created) < (await apis.second.created) ? (['first', 'second'] as const) : (['second', 'first'] as const);
+    at(122_000);
+    await refuse(later);
+    expect((await remoteAt()).map((remote) => remote.id)).toEqual([lost]);
+    await refuse(sooner);
+    const [healed] = await remoteAt();
+    expect(healed!.id).not.toBe(lost);
+    at(183_000);
+    // The other now finds a subscription it does not hold in place of the lost one: it waits to learn it, and heals nothing.
+    await refuse(later);
+    expect((await remoteAt()).map((remote) => remote.id)).toEqual([healed!.id]);
   });
 
   it('leaves the subscription alone when only forgeries are refused: Converc lists nothing the trigger does not hold', async () => {
@@ -391,6 +465,63 @@ describe('a webhook processor refusing the deliveries of a subscription whose se
     expect((await remoteAt()).map((remote) => remote.id)).toEqual(before);
   });
 });
+
+const afterEachClose: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of afterEachClose.splice(0)) await close();
+});
+
+/** Resolves for everyone once `count` have arrived. */
+function barrier(count: number): () => Promise<void> {
+  let arrived = 0;
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    arrived += 1;
+    if (arrived === count) open();
+    return opened;
+  };
+}
+
+/**
+ * Converc's API as one process reaches it, through a proxy that holds its first subscription
+ * create: before sending it on, or, once made, before answering it. Closed after the test.
+ */
+async function convercApiVia(hold: { beforeSending?: Promise<void>; beforeAnswering?: () => Promise<void> }) {
+  let arrived: () => void = () => undefined;
+  const createArrived = new Promise<void>((resolve) => (arrived = resolve));
+  let made: (id: string) => void = () => undefined;
+  const created = new Promise<string>((resolve) => (made = resolve));
+  let held = false;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', async () => {
+      const holding = !held && request.method === 'POST' && request.url === '/converc/integrations/webhooks';
+      if (holding) {
+        held = true;
+        arrived();
+        await hold.beforeSending;
+      }
+      const body = Buffer.concat(chunks);
+      const answer = await fetch(`${sim.url}${request.url}`, {
+        method: request.method,
+        headers: { authorization: String(request.headers.authorization), 'content-type': 'application/json' },
+        body: body.length > 0 ? body : undefined,
+      });
+      const answered = Buffer.from(await answer.arrayBuffer());
+      if (holding) {
+        made((JSON.parse(answered.toString()) as { webhook: { id: string } }).webhook.id);
+        await hold.beforeAnswering?.();
+      }
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      response.end(answered);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  afterEachClose.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/converc`, createArrived, created };
+}
 
 async function remoteAt(): Promise<Array<{ id: string }>> {
   const hooks = (await call('GET', `${sim.url}/_control/webhooks?vendor=converc`)).body as Array<{ id: string; url: string; active: boolean }>;
