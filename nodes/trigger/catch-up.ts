@@ -4,6 +4,7 @@ import type { RecentEventsPoll } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { isRepeatedDelivery } from './dedupe';
 import { isSelected, selectedEvents } from './event-selection';
+import { activationUp } from './live-activation';
 import { rememberBounded, triggerScope } from './process-memory';
 import { livePeriod, recordActivation, recordSeen, type LivePeriod } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
@@ -64,7 +65,12 @@ const POLL_TIMEOUT_MS = 3_000;
  */
 const ANSWER_WAIT_MS = 1_000;
 const RETRY_AFTER_MS = 60_000;
-
+/**
+ * How long a delivery waits for n8n to put a trigger's activation back up. A republish that
+ * changes the trigger takes it down and up again within the vendor calls of one unsubscribe and
+ * one subscribe; a stopping n8n never puts it back, and the delivery is refused after this.
+ */
+const ACTIVATION_WAIT_MS = 2_000;
 
 /** Whether a catch-up is due; claimed before polling, so deliveries arriving meanwhile do not poll again. */
 function claim(scope: string, live: LivePeriod, now: number): boolean {
@@ -193,16 +199,38 @@ function inOrder(context: IWebhookFunctions, vendor: VendorDefinition, recovered
 }
 
 /**
+ * What a production delivery's catch-up rests on: the vendor's recent-events API, a live period
+ * (the trigger has been activated) and dedupe; none of it in a test execution.
+ */
+function catchUpSetUp(context: IWebhookFunctions, vendor: VendorDefinition): { recentEvents: RecentEventsPoll; live: LivePeriod } | undefined {
+  const recentEvents = recentEventsPoll(vendor);
+  if (recentEvents === undefined || context.getMode() !== 'webhook') return undefined;
+  const live = livePeriod(context.getWorkflowStaticData('node'));
+  if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false) return undefined;
+  return { recentEvents, live };
+}
+
+/**
+ * Whether to take a delivery now. Where catch-up is set up, the trigger answers before n8n
+ * records the execution (answeredHere), so a delivery taken as n8n stops can be answered 200 with
+ * its key saved while its execution is never recorded, n8n having closed its database in between:
+ * lost, and skipped by the next catch-up as taken. While n8n has the trigger's activation down,
+ * the delivery is refused instead, and catch-up brings it back after the next activation.
+ */
+export async function mayTakeDelivery(context: IWebhookFunctions, vendor: VendorDefinition): Promise<boolean> {
+  return catchUpSetUp(context, vendor) === undefined || (await activationUp(context, ACTIVATION_WAIT_MS));
+}
+
+/**
  * Runs a catch-up after a verified delivery when one is due; otherwise hands its result back
  * untouched. A refusal (no `webhookResponse`: it answered itself) never catches up. Catch-up
  * needs dedupe: without it every catch-up would emit again what the vendor still holds.
  */
 export async function catchUpAfter(context: IWebhookFunctions, vendor: VendorDefinition, result: IWebhookResponseData): Promise<IWebhookResponseData> {
-  const recentEvents = recentEventsPoll(vendor);
-  if (recentEvents === undefined || result.webhookResponse === undefined || context.getMode() !== 'webhook') return result;
+  const setUp = catchUpSetUp(context, vendor);
+  if (setUp === undefined || result.webhookResponse === undefined) return result;
+  const { recentEvents, live } = setUp;
   const staticData = context.getWorkflowStaticData('node');
-  const live = livePeriod(staticData);
-  if (live === undefined || (context.getNodeParameter('options', {}) as { dedupe?: boolean }).dedupe === false) return result;
   const scope = triggerScope(context);
   const now = Date.now();
   const window = windowOf(vendor, recentEvents, live, scope, now);

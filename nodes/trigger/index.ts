@@ -4,6 +4,7 @@ import { signingSecretTest } from './credential-test';
 import { credentialName } from './credential-names';
 import { subscriptionLifecycle } from './lifecycle';
 import { manualLifecycle } from './manual-lifecycle';
+import { activationWatch, passItemsOn } from './live-activation';
 import { deliveryHandler } from './webhook';
 
 /** What a vendor's trigger does; what it is (its description) each package's node file states as a literal. */
@@ -11,6 +12,9 @@ export interface VendorTrigger {
   webhookMethods: NonNullable<INodeType['webhookMethods']>;
   methods: INodeType['methods'];
   webhook: NonNullable<INodeType['webhook']>;
+  /** Only where the vendor's API lets catch-up recover a refused delivery (see catch-up.ts): n8n's activation, watched. */
+  trigger?: INodeType['trigger'];
+  execute?: INodeType['execute'];
 }
 
 /** The behaviour of a vendor's trigger node, built from its definition. */
@@ -20,5 +24,6 @@ export function vendorTrigger(vendor: VendorDefinition): VendorTrigger {
     webhookMethods: { default: api ? subscriptionLifecycle(vendor, api) : manualLifecycle(vendor) },
     methods: api ? undefined : { credentialTest: { [`${credentialName(vendor)}Test`]: signingSecretTest(vendor) } },
     webhook: deliveryHandler(vendor),
+    ...(api?.recentEvents ? { trigger: activationWatch, execute: passItemsOn } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
 import { isRepeatedDelivery } from './dedupe';
-import { catchUpAfter } from './catch-up';
+import { catchUpAfter, mayTakeDelivery } from './catch-up';
 import { keepKnown, withKnown } from './known-subscriptions';
 import { checkForLostSubscription } from './lost-subscription';
 import { deliverySecrets } from './subscription-secrets';
@@ -105,6 +105,9 @@ function oneDelivery(vendor: VendorDefinition) {
 export function deliveryHandler(vendor: VendorDefinition) {
   const deliver = oneDelivery(vendor);
   return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+    if (!(await mayTakeDelivery(this, vendor))) {
+      return reject(this, 503, 'not_listening', `n8n is stopping or has unpublished this workflow; the trigger takes this event back from ${vendor.name}'s API once the workflow is live again.`);
+    }
     const delivered = await deliver.call(this);
     const result = await catchUpAfter(this, vendor, delivered);
     // A refusal (no `webhookResponse`: it answered itself) changes nothing n8n would write. An accepted

@@ -111,22 +111,26 @@ function nodeDescription(vendor: VendorDefinition, layout: PackageLayout): Recor
 }
 
 function nodeSource(vendor: VendorDefinition, layout: PackageLayout): string {
-  const methods = vendor.registration.kind === 'api' ? '' : '\n  methods = trigger.methods;\n';
+  const methods = vendor.registration.kind === 'api' ? '' : '\n  methods = behaviour.methods;\n';
+  const watchesActivation = vendor.registration.kind === 'api' && vendor.registration.api.recentEvents !== undefined;
+  const activation = watchesActivation
+    ? '\n  // n8n tells a node with `trigger` when it takes the activation down, as it stops: catch-up.ts refuses deliveries then.\n  trigger = behaviour.trigger;\n\n  execute = behaviour.execute;\n'
+    : '';
   return `${GENERATED(vendor)}
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { ${vendor.id} } from '../../shared/vendors/${vendor.id}';
 import { vendorTrigger } from '../trigger';
 
-const trigger = vendorTrigger(${vendor.id});
+const behaviour = vendorTrigger(${vendor.id});
 
 export class ${layout.nodeClass} implements INodeType {
   // Version 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
   description: INodeTypeDescription = ${source(nodeDescription(vendor, layout), 1)};
 
-  webhookMethods = trigger.webhookMethods;
+  webhookMethods = behaviour.webhookMethods;
 ${methods}
-  webhook = trigger.webhook;
-}
+  webhook = behaviour.webhook;
+${activation}}
 `;
 }
 

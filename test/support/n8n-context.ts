@@ -6,7 +6,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters, WorkflowActivateMode } from 'n8n-workflow';
 import type { VendorId } from '../../shared';
 import { PACKAGE } from './packages';
-import { N8N_BASE_URL, n8nHookContext, n8nWebhookContext, type CredentialSetup } from './n8n-runtime';
+import { N8N_BASE_URL, n8nHookContext, n8nTriggerContext, n8nWebhookContext, type CredentialSetup } from './n8n-runtime';
 
 
 /** The trigger's webhook id in every context here, so n8n computes these two URLs for it. */
@@ -50,6 +50,11 @@ export function hookContext(setup: ContextSetup & { mode?: 'trigger' | 'manual';
   const shared = common(setup);
   const { context, sent, logs } = n8nHookContext({ ...shared, mode: setup.mode ?? 'trigger', activation: setup.activation });
   return { context, staticData: shared.staticData, calls: sent, logs };
+}
+
+/** The context of `trigger()`: n8n activating a published workflow. */
+export function triggerContext(setup: ContextSetup & { activation: WorkflowActivateMode }) {
+  return n8nTriggerContext({ ...common(setup), activation: setup.activation });
 }
 
 export interface FakeResponse {

@@ -20,6 +20,7 @@ import type {
   INode,
   INodeExecutionData,
   INodeType,
+  ITriggerFunctions,
   IWebhookFunctions,
   WorkflowActivateMode,
 } from 'n8n-workflow';
@@ -32,6 +33,7 @@ interface Runtime {
   Workflow: new (parameters: IDataObject) => { expression: { acquireIsolate(): Promise<unknown>; releaseIsolate(): Promise<void> } };
   HookContext: new (...parameters: unknown[]) => IHookFunctions;
   WebhookContext: new (...parameters: unknown[]) => IWebhookFunctions;
+  TriggerContext: new (...parameters: unknown[]) => ITriggerFunctions;
   ExecuteContext: new (...parameters: unknown[]) => object;
   RoutingNode: new (...parameters: unknown[]) => { runNode(): Promise<INodeExecutionData[][] | undefined> };
   CredentialTestContext: new (additionalData: object) => ICredentialTestFunctions;
@@ -63,6 +65,7 @@ function load(): Runtime {
     Workflow: workflow.Workflow,
     HookContext: core.HookContext,
     WebhookContext: core.WebhookContext,
+    TriggerContext: core.TriggerContext,
     ExecuteContext: core.ExecuteContext,
     RoutingNode: core.RoutingNode,
     CredentialTestContext: core.CredentialTestContext,
@@ -199,6 +202,14 @@ export function n8nHookContext(setup: WorkflowSetup & { readonly mode: 'trigger'
   const isTest = setup.mode === 'manual';
   const context = new runtime.HookContext(workflow, node, data, setup.mode, isTest ? 'manual' : (setup.activation ?? 'activate'), webhookData(setup.nodeType, node, isTest));
   return { context, sent, credentialReads: reads, logs: freshLog() };
+}
+
+/** The context n8n runs a node's `trigger()` in as it activates a published workflow. */
+export function n8nTriggerContext(setup: WorkflowSetup & { readonly activation: WorkflowActivateMode }) {
+  const runtime = load();
+  const { workflow, node } = workflowFor(setup);
+  const { data } = additionalData(setup.credentials);
+  return new runtime.TriggerContext(workflow, node, data, 'trigger', setup.activation);
 }
 
 /**

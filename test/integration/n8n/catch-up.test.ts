@@ -9,7 +9,7 @@ import type { IDataObject, IHookFunctions, INodeType, IWebhookFunctions, Workflo
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { deliveryHeaders, freshSample, VENDORS } from '../../../shared';
 import { call } from '../../support/http';
-import { hookContext, PRODUCTION_URL, webhookContext } from '../../support/n8n-context';
+import { hookContext, PRODUCTION_URL, triggerContext, webhookContext } from '../../support/n8n-context';
 import { PACKAGE, vendorPackage } from '../../support/packages';
 
 const vendor = VENDORS.converc;
@@ -65,7 +65,9 @@ function trigger(options: { events?: string[]; dedupe?: boolean } = {}) {
     const result = await (options.via ?? node).webhook!.call(ctx.context as IWebhookFunctions);
     return { ...ctx, result, items: (result.workflowData?.[0] ?? []).map((item) => item.json) };
   };
-  return { staticData, hook, activate, deliver, secret };
+  /** n8n's `trigger()` call as it activates the workflow; its close function is n8n taking the activation down. */
+  const watch = async (activation: WorkflowActivateMode) => (await node.trigger!.call(triggerContext({ nodeType: 'converc', nodeId, parameters, credentials, staticData, activation })))!;
+  return { staticData, hook, activate, deliver, secret, watch };
 }
 
 /** Fires one event at Converc; its delivery fails (nobody listens), and it stays in the recent events. */
@@ -265,6 +267,60 @@ describe('Converc catch-up', () => {
     const forged = await t.deliver((await fire('call.ended')).body, { signWith: 'not-the-secret' });
     expect(forged.response.statusCode).toBe(401);
     expect(forged.result.workflowData).toBeUndefined();
+  });
+});
+
+describe('Converc deliveries while n8n has taken the trigger\'s activation down', () => {
+  it('are refused (503) and change nothing as n8n stops, and the next activation\'s catch-up brings them back', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    const running = await t.watch('activate');
+    expect((await t.deliver((await fire()).body)).response.statusCode).toBe(200);
+    await running.closeFunction!();
+    const stopping = await fire('call.ended');
+    const before = JSON.stringify(t.staticData);
+    const refused = await t.deliver(stopping.body);
+    expect(refused.response).toEqual({ statusCode: 503, body: { error: 'not_listening', message: expect.stringContaining('Converc') } });
+    expect(refused.result).toEqual({ noWebhookResponse: true });
+    expect(JSON.stringify(t.staticData)).toBe(before);
+
+    await t.activate('init');
+    await t.watch('init');
+    const next = await fire('call.ended');
+    const after = await t.deliver(next.body);
+    expect(ids(after.items)).toEqual([stopping.id, next.id]);
+    expect(recovered(after.items)).toEqual([stopping.id]);
+  });
+
+  it('are held while a republish puts the activation back, then taken', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await (await t.watch('activate')).closeFunction!();
+    const event = await fire('call.ended');
+    // Signed beforehand, so the delivery reaches the trigger, and waits there, before the activation returns.
+    const held = t.deliver(event.body, { signWith: await t.secret() });
+    await t.watch('update');
+    const taken = await held;
+    expect(taken.response).toEqual({ statusCode: 200, body: { received: true } });
+    expect(ids(taken.items)).toEqual([event.id]);
+  });
+
+  it('never holds a test delivery: the editor listening takes it at once', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    await (await t.watch('activate')).closeFunction!();
+    const event = await fire('call.ended');
+    const test = await t.deliver(event.body, { mode: 'manual' });
+    expect(ids(test.items)).toEqual([event.id]);
+  });
+
+  it('stay taken when the old activation closes after the new one began', async () => {
+    const t = trigger();
+    await t.activate('activate');
+    const old = await t.watch('activate');
+    await t.watch('update');
+    await old.closeFunction!();
+    expect((await t.deliver((await fire()).body)).response).toEqual({ statusCode: 200, body: { received: true } });
   });
 });
 

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { converc } from '../../shared/vendors/converc';
 import { vendorTrigger } from '../trigger';
 
-const trigger = vendorTrigger(converc);
+const behaviour = vendorTrigger(converc);
 
 export class ConvercTrigger implements INodeType {
   // Version 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
@@ -126,7 +126,12 @@ export class ConvercTrigger implements INodeType {
     ],
   };
 
-  webhookMethods = trigger.webhookMethods;
+  webhookMethods = behaviour.webhookMethods;
 
-  webhook = trigger.webhook;
+  webhook = behaviour.webhook;
+
+  // n8n tells a node with `trigger` when it takes the activation down, as it stops: catch-up.ts refuses deliveries then.
+  trigger = behaviour.trigger;
+
+  execute = behaviour.execute;
 }

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { convo } from '../../shared/vendors/convo';
 import { vendorTrigger } from '../trigger';
 
-const trigger = vendorTrigger(convo);
+const behaviour = vendorTrigger(convo);
 
 export class ConvoTrigger implements INodeType {
   // Version 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
@@ -147,7 +147,7 @@ export class ConvoTrigger implements INodeType {
     ],
   };
 
-  webhookMethods = trigger.webhookMethods;
+  webhookMethods = behaviour.webhookMethods;
 
-  webhook = trigger.webhook;
+  webhook = behaviour.webhook;
 }

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { kolvera } from '../../shared/vendors/kolvera';
 import { vendorTrigger } from '../trigger';
 
-const trigger = vendorTrigger(kolvera);
+const behaviour = vendorTrigger(kolvera);
 
 export class KolveraTrigger implements INodeType {
   // Version 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
@@ -169,9 +169,9 @@ export class KolveraTrigger implements INodeType {
     ],
   };
 
-  webhookMethods = trigger.webhookMethods;
+  webhookMethods = behaviour.webhookMethods;
 
-  methods = trigger.methods;
+  methods = behaviour.methods;
 
-  webhook = trigger.webhook;
+  webhook = behaviour.webhook;
 }

@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { konver } from '../../shared/vendors/konver';
 import { vendorTrigger } from '../trigger';
 
-const trigger = vendorTrigger(konver);
+const behaviour = vendorTrigger(konver);
 
 export class KonverTrigger implements INodeType {
   // Version 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
@@ -139,9 +139,9 @@ export class KonverTrigger implements INodeType {
     ],
   };
 
-  webhookMethods = trigger.webhookMethods;
+  webhookMethods = behaviour.webhookMethods;
 
-  methods = trigger.methods;
+  methods = behaviour.methods;
 
-  webhook = trigger.webhook;
+  webhook = behaviour.webhook;
 }

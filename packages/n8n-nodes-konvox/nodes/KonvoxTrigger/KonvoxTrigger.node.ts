@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { konvox } from '../../shared/vendors/konvox';
 import { vendorTrigger } from '../trigger';
 
-const trigger = vendorTrigger(konvox);
+const behaviour = vendorTrigger(konvox);
 
 export class KonvoxTrigger implements INodeType {
   // Version 1.1: n8n evaluates an options.binaryData expression, in an isolate, on every request to a version 1 webhook node.
@@ -137,9 +137,9 @@ export class KonvoxTrigger implements INodeType {
     ],
   };
 
-  webhookMethods = trigger.webhookMethods;
+  webhookMethods = behaviour.webhookMethods;
 
-  methods = trigger.methods;
+  methods = behaviour.methods;
 
-  webhook = trigger.webhook;
+  webhook = behaviour.webhook;
 }
