@@ -292,10 +292,16 @@ describe('Converc deliveries while n8n has taken the trigger\'s activation down'
     expect(recovered(after.items)).toEqual([stopping.id]);
   });
 
-  it('are held while a republish puts the activation back, then taken', async () => {
+  /** A published trigger whose activation n8n has just taken down. */
+  async function takenDown() {
     const t = trigger();
     await t.activate('activate');
     await (await t.watch('activate')).closeFunction!();
+    return t;
+  }
+
+  it('are held while a republish puts the activation back, then taken', async () => {
+    const t = await takenDown();
     const event = await fire('call.ended');
     // Signed beforehand, so the delivery reaches the trigger, and waits there, before the activation returns.
     const held = t.deliver(event.body, { signWith: await t.secret() });
@@ -306,9 +312,7 @@ describe('Converc deliveries while n8n has taken the trigger\'s activation down'
   });
 
   it('never holds a test delivery: the editor listening takes it at once', async () => {
-    const t = trigger();
-    await t.activate('activate');
-    await (await t.watch('activate')).closeFunction!();
+    const t = await takenDown();
     const event = await fire('call.ended');
     const test = await t.deliver(event.body, { mode: 'manual' });
     expect(ids(test.items)).toEqual([event.id]);
