@@ -106,7 +106,7 @@ export function deliveryHandler(vendor: VendorDefinition) {
   const deliver = oneDelivery(vendor);
   return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     if (!(await mayTakeDelivery(this, vendor))) {
-      return reject(this, 503, 'not_listening', `n8n is stopping or has unpublished this workflow; the trigger takes this event back from ${vendor.name}'s API once the workflow is live again.`);
+      return reject(this, 503, 'not_listening', `n8n is stopping or taking this trigger down; once n8n is back, or the workflow republished, the trigger reads this event back from ${vendor.name}'s API.`);
     }
     const delivered = await deliver.call(this);
     const result = await catchUpAfter(this, vendor, delivered);
