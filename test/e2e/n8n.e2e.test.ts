@@ -242,6 +242,53 @@ describe('Converc catch-up', () => {
     expect((delivered.convhooks as Record<string, unknown>).recoveredFrom).toBeUndefined();
     await deployment.unpublish();
   });
+
+  it('refuses deliveries (503) while n8n stops, saving nothing, and recovers each of them once after the restart', async () => {
+    const event = 'call.ended';
+    const deployment = await deployTrigger(stack, 'converc', { events: [event] });
+    const fired = (which: string) => firedAt(deployment.productionUrl, which);
+    await deployment.publish();
+    const before = await fired(event);
+    expect(before.status).toBe(200);
+    await executionsOf(stack, deployment.id, 1);
+
+    // An execution still running keeps n8n's graceful stop open, and its HTTP server taking requests, for 15 s.
+    const holdPath = `hold-${randomUUID()}`;
+    const holding = await stack.api.createWorkflow({
+      name: 'holds n8n shutdown open',
+      settings: { executionOrder: 'v1' },
+      nodes: [
+        { id: 'hold-webhook', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: holdPath, responseMode: 'onReceived' } },
+        { id: 'hold-wait', name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [200, 0], parameters: { resume: 'timeInterval', amount: 15, unit: 'seconds' } },
+      ],
+      connections: { Webhook: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] } },
+    });
+    await stack.api.publish(holding.id);
+    // n8n answers once it has recorded the execution, which then waits its 15 s in n8n's process.
+    await waitFor('the holding webhook to answer', async () => (await post(`${stack.webhookBase}/webhook/${holdPath}`, '{}', { 'content-type': 'application/json' })).status, (status) => status === 200);
+
+    const restarting = stack.n8n.restart();
+    const whileStopping: { id: string; status: number | null }[] = [];
+    // A delivery taken in the few ms before n8n takes the activation down still runs; the ones after are refused.
+    while (!whileStopping.some((attempt) => attempt.status === 503)) {
+      if (whileStopping.length === 5) throw new Error(`No delivery was refused while n8n stopped: ${JSON.stringify(whileStopping)}`);
+      const { id, status } = await fired(event);
+      whileStopping.push({ id: id!, status: status ?? null });
+    }
+    const refused = whileStopping.filter((attempt) => attempt.status === 503);
+    expect(whileStopping.every((attempt) => attempt.status === 200 || attempt.status === 503)).toBe(true);
+    await restarting;
+
+    const after = await fired(event);
+    expect(after.status).toBe(200);
+    const executions = await executionsAfterQuiet(stack, deployment.id);
+    const items = itemsPerExecution(executions, deployment.triggerName).flat();
+    const ids = items.map((item) => item.id);
+    for (const id of [before.id, ...whileStopping.map((attempt) => attempt.id), after.id]) expect(ids.filter((each) => each === id)).toHaveLength(1);
+    for (const { id } of refused) expect(items.find((item) => item.id === id)!.convhooks).toMatchObject({ recoveredFrom: 'api', verified: false });
+    await stack.api.unpublish(holding.id);
+    await deployment.unpublish();
+  }, 300_000);
 });
 
 describe('the editor, in headless Chromium', () => {
