@@ -281,6 +281,8 @@ describe('Converc catch-up', () => {
 
     const after = await fired(event);
     expect(after.status).toBe(200);
+    // One execution each: the delivery before, those taken while n8n stopped, and the one after with what it recovered.
+    await executionsOf(stack, deployment.id, 2 + whileStopping.length - refused.length);
     const executions = await executionsAfterQuiet(stack, deployment.id);
     const items = itemsPerExecution(executions, deployment.triggerName).flat();
     const ids = items.map((item) => item.id);
