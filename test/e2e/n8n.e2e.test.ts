@@ -269,15 +269,19 @@ describe('Converc catch-up', () => {
 
     const restarting = stack.n8n.restart();
     const whileStopping: { id: string; status: number | null }[] = [];
-    // A delivery taken in the few ms before n8n takes the activation down still runs; the ones after are refused.
-    while (!whileStopping.some((attempt) => attempt.status === 503)) {
-      if (whileStopping.length === 5) throw new Error(`No delivery was refused while n8n stopped: ${JSON.stringify(whileStopping)}`);
-      const { id, status } = await fired(event);
-      whileStopping.push({ id: id!, status: status ?? null });
+    try {
+      // A delivery taken in the few ms before n8n takes the activation down still runs; the ones after are refused.
+      while (!whileStopping.some((attempt) => attempt.status === 503)) {
+        if (whileStopping.length === 5) throw new Error(`No delivery was refused while n8n stopped: ${JSON.stringify(whileStopping)}`);
+        const { id, status } = await fired(event);
+        whileStopping.push({ id: id!, status: status ?? null });
+      }
+    } finally {
+      // Whatever the deliveries met, the restart ends before the suite goes on (or stops the n8n it started).
+      await restarting;
     }
     const refused = whileStopping.filter((attempt) => attempt.status === 503);
     expect(whileStopping.every((attempt) => attempt.status === 200 || attempt.status === 503)).toBe(true);
-    await restarting;
 
     const after = await fired(event);
     expect(after.status).toBe(200);
