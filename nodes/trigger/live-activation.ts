@@ -10,10 +10,17 @@ import { rememberBounded, triggerScope } from './process-memory';
  * of neither otherwise. A queue-mode webhook processor activates nothing and is never closed.
  */
 interface Activation {
-  closed?: { readonly reopened: Promise<void>; readonly reopen: () => void };
+  closed?: { readonly at: number; readonly reopened: Promise<void>; readonly reopen: () => void };
 }
 
 const MAX_TRIGGERS = 10_000;
+/**
+ * How long after n8n took an activation down it still counts as down. A stopping n8n exits
+ * within its graceful-shutdown timeout (30 s by default), and an unpublished trigger receives
+ * nothing; a main instance that n8n's multi-main setup stepped down from leader is closed too,
+ * though it keeps serving webhooks, and must not refuse them for good.
+ */
+const DOWN_FOR_AT_MOST_MS = 30_000;
 const activations = new Map<string, Activation>();
 
 /** The node's `trigger`: it starts nothing; its close function marks the activation down until the next one. */
@@ -29,7 +36,7 @@ export async function activationWatch(this: ITriggerFunctions): Promise<ITrigger
       if (activation.closed) return;
       let reopen = () => {};
       const reopened = new Promise<void>((resolve) => (reopen = resolve));
-      activation.closed = { reopened, reopen };
+      activation.closed = { at: Date.now(), reopened, reopen };
     },
   };
 }
@@ -45,10 +52,10 @@ export async function passItemsOn(this: IExecuteFunctions): Promise<INodeExecuti
 /**
  * True while the activation is up; when n8n has taken it down, waits up to `holdMs` for the next
  * one (a republish puts it back within moments) and says false if none comes (n8n is stopping,
- * or the workflow was unpublished).
+ * or the workflow was unpublished), for as long as the activation counts as down.
  */
-export async function activationUp(context: IWebhookFunctions, holdMs: number): Promise<boolean> {
+export async function activationUp(context: IWebhookFunctions, holdMs: number, now = Date.now()): Promise<boolean> {
   const closed = activations.get(triggerScope(context))?.closed;
-  if (closed === undefined) return true;
+  if (closed === undefined || now - closed.at > DOWN_FOR_AT_MOST_MS) return true;
   return await Promise.race([closed.reopened.then(() => true), sleep(holdMs).then(() => false)]);
 }

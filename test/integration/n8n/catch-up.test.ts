@@ -318,6 +318,20 @@ describe('Converc deliveries while n8n has taken the trigger\'s activation down'
     expect(ids(test.items)).toEqual([event.id]);
   });
 
+  it('are taken again once the activation has stayed down longer than a stopping n8n lives: a main instance stepped down from leader still serves webhooks', async () => {
+    const t = await takenDown();
+    const event = await fire('call.ended');
+    const secret = await t.secret();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 31_000);
+    try {
+      const taken = await t.deliver(event.body, { signWith: secret });
+      expect(taken.response).toEqual({ statusCode: 200, body: { received: true } });
+      expect(ids(taken.items)).toEqual([event.id]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('stay taken when the old activation closes after the new one began', async () => {
     const t = trigger();
     await t.activate('activate');
