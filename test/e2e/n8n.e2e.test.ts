@@ -198,14 +198,20 @@ describe('Converc catch-up', () => {
     return { attempts, id: attempts[0] && idOf(attempts[0].requestBody), status: attempts[0]?.status };
   };
 
-  it('recovers what Converc sent while n8n was stopped, once, in order and marked, and nothing from while the workflow was unpublished', async () => {
-    const event = 'call.transcript_ready';
+  /** A published Converc trigger for `event` that has run one delivery. */
+  async function publishedAndRun(event: string) {
     const deployment = await deployTrigger(stack, 'converc', { events: [event] });
     const fired = (which: string) => firedAt(deployment.productionUrl, which);
     await deployment.publish();
     const first = await fired(event);
     expect(first.status).toBe(200);
     await executionsOf(stack, deployment.id, 1);
+    return { deployment, fired, first };
+  }
+
+  it('recovers what Converc sent while n8n was stopped, once, in order and marked, and nothing from while the workflow was unpublished', async () => {
+    const event = 'call.transcript_ready';
+    const { deployment, fired, first } = await publishedAndRun(event);
 
     await deployment.unpublish();
     // No live subscription: Converc delivers nothing, but keeps the event behind its API.
@@ -245,12 +251,7 @@ describe('Converc catch-up', () => {
 
   it('refuses deliveries (503) while n8n stops, saving nothing, and recovers each of them once after the restart', async () => {
     const event = 'call.ended';
-    const deployment = await deployTrigger(stack, 'converc', { events: [event] });
-    const fired = (which: string) => firedAt(deployment.productionUrl, which);
-    await deployment.publish();
-    const before = await fired(event);
-    expect(before.status).toBe(200);
-    await executionsOf(stack, deployment.id, 1);
+    const { deployment, fired, first: before } = await publishedAndRun(event);
 
     // An execution still running keeps n8n's graceful stop open, and its HTTP server taking requests, for 15 s.
     const holdPath = `hold-${randomUUID()}`;
