@@ -6,7 +6,7 @@ import { rememberBounded, triggerScope } from './process-memory';
  * it activates a workflow (a publish, a republish, its own start) and that call's close function
  * when it takes the activation down: as it stops (first among its shutdown steps, while its HTTP
  * server still takes requests and well before it closes its database), and on an unpublish or a
- * republish that changes the trigger, before it activates the new version. A webhook node learns
+ * republish that changes the trigger (the old version's activation). A webhook node learns
  * of neither otherwise. A queue-mode webhook processor activates nothing and is never closed.
  */
 interface Activation {
@@ -54,8 +54,8 @@ export async function passItemsOn(this: IExecuteFunctions): Promise<INodeExecuti
  * one (a republish puts it back within moments) and says false if none comes (n8n is stopping,
  * or the workflow was unpublished), for as long as the activation counts as down.
  */
-export async function activationUp(context: IWebhookFunctions, holdMs: number, now = Date.now()): Promise<boolean> {
+export async function activationUp(context: IWebhookFunctions, holdMs: number): Promise<boolean> {
   const closed = activations.get(triggerScope(context))?.closed;
-  if (closed === undefined || now - closed.at > DOWN_FOR_AT_MOST_MS) return true;
+  if (closed === undefined || Date.now() - closed.at > DOWN_FOR_AT_MOST_MS) return true;
   return await Promise.race([closed.reopened.then(() => true), sleep(holdMs).then(() => false)]);
 }
