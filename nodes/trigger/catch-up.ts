@@ -4,7 +4,7 @@ import type { RecentEventsPoll } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { isRepeatedDelivery } from './dedupe';
 import { isSelected, selectedEvents } from './event-selection';
-import { activationUp } from './live-activation';
+import { activationDown, reactivatedWithin } from './live-activation';
 import { rememberBounded, triggerScope } from './process-memory';
 import { livePeriod, recordActivation, recordSeen, type LivePeriod } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
@@ -218,7 +218,9 @@ function catchUpSetUp(context: IWebhookFunctions, vendor: VendorDefinition): { r
  * the delivery is refused instead, and catch-up brings it back after the next activation.
  */
 export async function mayTakeDelivery(context: IWebhookFunctions, vendor: VendorDefinition): Promise<boolean> {
-  return catchUpSetUp(context, vendor) === undefined || (await activationUp(context, ACTIVATION_WAIT_MS));
+  // The activation is nearly always up: one lookup then, and catch-up's setup is read only when it is down.
+  const down = activationDown(context);
+  return down === undefined || catchUpSetUp(context, vendor) === undefined || (await reactivatedWithin(down, ACTIVATION_WAIT_MS));
 }
 
 /**

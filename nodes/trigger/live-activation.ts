@@ -9,8 +9,14 @@ import { rememberBounded, triggerScope } from './process-memory';
  * republish that changes the trigger (the old version's activation). A webhook node learns
  * of neither otherwise. A queue-mode webhook processor activates nothing and is never closed.
  */
+interface Closed {
+  readonly at: number;
+  readonly reopened: Promise<void>;
+  readonly reopen: () => void;
+}
+
 interface Activation {
-  closed?: { readonly at: number; readonly reopened: Promise<void>; readonly reopen: () => void };
+  closed?: Closed;
 }
 
 const MAX_TRIGGERS = 10_000;
@@ -49,13 +55,16 @@ export async function passItemsOn(this: IExecuteFunctions): Promise<INodeExecuti
   return [this.getInputData()];
 }
 
-/**
- * True while the activation is up; when n8n has taken it down, waits up to `holdMs` for the next
- * one (a republish puts it back within moments) and says false if none comes (n8n is stopping,
- * or the workflow was unpublished), for as long as the activation counts as down.
- */
-export async function activationUp(context: IWebhookFunctions, holdMs: number): Promise<boolean> {
+/** How n8n took the trigger's activation down, while it counts as down; undefined while it is up. */
+export function activationDown(context: IWebhookFunctions): Closed | undefined {
   const closed = activations.get(triggerScope(context))?.closed;
-  if (closed === undefined || Date.now() - closed.at > DOWN_FOR_AT_MOST_MS) return true;
-  return await Promise.race([closed.reopened.then(() => true), sleep(holdMs).then(() => false)]);
+  return closed === undefined || Date.now() - closed.at > DOWN_FOR_AT_MOST_MS ? undefined : closed;
+}
+
+/**
+ * Waits up to `holdMs` for the next activation (a republish puts it back within moments); false
+ * if none comes (n8n is stopping, or the workflow was unpublished).
+ */
+export async function reactivatedWithin(down: Closed, holdMs: number): Promise<boolean> {
+  return await Promise.race([down.reopened.then(() => true), sleep(holdMs).then(() => false)]);
 }

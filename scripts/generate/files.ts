@@ -1,6 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
 import { apiKeyProperties, bearerAuthentication, listWebhooksTest, signingSecretProperties } from '../../credentials/credential-fields';
 import { triggerDescription } from '../../nodes/description';
+import { vendorTrigger } from '../../nodes/trigger';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { outputSchema } from './output-schema';
 import { join, relative } from 'node:path';
@@ -112,8 +113,7 @@ function nodeDescription(vendor: VendorDefinition, layout: PackageLayout): Recor
 
 function nodeSource(vendor: VendorDefinition, layout: PackageLayout): string {
   const methods = vendor.registration.kind === 'api' ? '' : '\n  methods = behaviour.methods;\n';
-  const watchesActivation = vendor.registration.kind === 'api' && vendor.registration.api.recentEvents !== undefined;
-  const activation = watchesActivation
+  const activation = vendorTrigger(vendor).trigger !== undefined
     ? '\n  // n8n tells a node with `trigger` when it takes the activation down, as it stops: catch-up.ts refuses deliveries then.\n  trigger = behaviour.trigger;\n\n  execute = behaviour.execute;\n'
     : '';
   return `${GENERATED(vendor)}
