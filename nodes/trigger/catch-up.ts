@@ -1,4 +1,4 @@
-import { sleep, type IDataObject, type IHookFunctions, type INodeExecutionData, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import { sleep, type IDataObject, type IHookFunctions, type INodeExecutionData, type IWebhookFunctions, type IWebhookResponseData, type WorkflowActivateMode } from 'n8n-workflow';
 import { parseEvent } from '../../shared/parse-event';
 import type { RecentEventsPoll } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
@@ -6,7 +6,7 @@ import { isRepeatedDelivery } from './dedupe';
 import { isSelected, selectedEvents } from './event-selection';
 import { activationDown, reactivatedWithin } from './live-activation';
 import { rememberBounded, triggerScope } from './process-memory';
-import { livePeriod, recordActivation, recordSeen, type LivePeriod } from './static-data';
+import { livePeriod, recordActivation, recordSeen, type ActivationKind, type LivePeriod } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
 
 /**
@@ -21,11 +21,17 @@ import { callVendor, readAnswer } from './vendor-client';
 const recentEventsPoll = (vendor: VendorDefinition): RecentEventsPoll | undefined =>
   vendor.registration.kind === 'api' ? vendor.registration.api.recentEvents : undefined;
 
-/** Called by an activation: `activate` is a fresh publish (after an unpublish, or the first one). */
+/** n8n's activation modes: `activate` is a fresh publish (after an unpublish, or the first one); `init` is n8n starting, `leadershipChange` a multi-main instance taking over. */
+const activationKind = (mode: WorkflowActivateMode): ActivationKind => {
+  if (mode === 'activate') return 'fresh publish';
+  return mode === 'init' || mode === 'leadershipChange' ? 'n8n start' : 'other';
+};
+
+/** Called by an activation. */
 export function noteActivation(context: IHookFunctions, vendor: VendorDefinition, now = new Date()): void {
   const activation = context.getActivationMode();
   if (recentEventsPoll(vendor) === undefined || activation === 'manual') return;
-  recordActivation(context.getWorkflowStaticData('node'), activation === 'activate', now);
+  recordActivation(context.getWorkflowStaticData('node'), activationKind(activation), now);
 }
 
 /**
@@ -33,7 +39,7 @@ export function noteActivation(context: IHookFunctions, vendor: VendorDefinition
  * continues the live period, and each process catches up on what was refused meanwhile.
  */
 export function noteResubscribed(context: IWebhookFunctions, vendor: VendorDefinition, now = new Date()): void {
-  if (recentEventsPoll(vendor) !== undefined) recordActivation(context.getWorkflowStaticData('node'), false, now);
+  if (recentEventsPoll(vendor) !== undefined) recordActivation(context.getWorkflowStaticData('node'), 'other', now);
 }
 
 interface CaughtUp {
@@ -42,10 +48,11 @@ interface CaughtUp {
   /** Set when a poll failed: the next delivery from then on tries again. */
   readonly retryAt?: number;
   /**
-   * Where the failed poll's window began. Deliveries taken until the retry move `lastSeen` past
-   * the gap, so the retry starts here instead, or it would miss what the failed poll was for.
+   * The failed poll's window. Deliveries taken until the retry move `lastSeen` past the gap, and
+   * this process has taken some by then, which would end the retry's window at the activation:
+   * the retry covers this window too, or it would miss what the failed poll was for.
    */
-  readonly retryFrom?: number;
+  readonly retryOver?: Window;
 }
 
 /** Per trigger, in this process: an empty map is what "n8n (re)started" looks like from inside. */
@@ -87,36 +94,43 @@ function claim(scope: string, live: LivePeriod, now: number): boolean {
  */
 const STARTED_AT = Date.now();
 
-/** Where a failed poll after this activation began; a retry reaches back to it. */
-function failedPollFrom(scope: string, live: LivePeriod): number {
-  const failed = caughtUp.get(scope);
-  return failed?.activatedAt === live.activatedAt && failed.retryFrom !== undefined ? failed.retryFrom : Number.POSITIVE_INFINITY;
-}
-
 /** When the events a catch-up recovers were made, in ms. */
 interface Window {
   readonly from: number;
   readonly until: number;
 }
 
+/** The window of a poll that failed after this activation; a retry covers it too. */
+function failedPollOver(scope: string, live: LivePeriod): Window | undefined {
+  const failed = caughtUp.get(scope);
+  return failed?.activatedAt === live.activatedAt ? failed.retryOver : undefined;
+}
+
 /**
- * From the newest event the trigger took, where the gap began (retrying a failed poll, from where
- * that poll began, whatever was taken since), within the live period and the poll's age bound,
- * until the latest activation (until now in a process started since). Where this process holds
- * the trigger's recent keys, it reaches back by the vendor's delivery timeout too, for an older event still on its
- * way when the gap began; a process that took nothing yet (n8n restarted) does not, since static
- * data may have lost keys of events taken then, and they would run again. An event made after
- * the activation met a subscribed, listening n8n: in queue mode another processor may be taking
- * it at this moment, with keys this process cannot see, and recovering it here too would run it
- * twice (seen: most events of a republish under round-robin traffic ran twice when the window
- * reached up to now).
+ * From the newest event the trigger took, where the gap began, within the live period and the
+ * poll's age bound, until the latest activation. Where this process holds the trigger's recent
+ * keys, it reaches back by the vendor's delivery timeout too, for an older event still on its way
+ * when the gap began; a process that took nothing yet (n8n restarted) does not, since static data
+ * may have lost keys of events taken then, and they would run again. An event made after the
+ * activation met a subscribed, listening n8n: in queue mode another processor may be taking it at
+ * this moment, with keys this process cannot see, and recovering it here too would run it twice
+ * (seen: most events of a republish under round-robin traffic ran twice when the window reached
+ * up to now).
+ *
+ * Until now, though, where this process was down after the activation: it started since (n8n
+ * restarted, or a queue-mode processor did), or n8n's start made the activation and this process
+ * has taken nothing since. A queue-mode processor restarted with the main instance can start
+ * listening seconds after the main instance's start-up activation, and what nginx refused in those
+ * seconds would otherwise never come back (seen in the loss-window run, routed by path).
  */
 function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
   const reach = takenHere.has(scope) ? vendor.delivery.timeoutMs : 0;
-  const gapBegan = Math.min((live.lastSeen ?? live.since) - reach, failedPollFrom(scope, live));
+  const failed = failedPollOver(scope, live);
+  const gapBegan = Math.min((live.lastSeen ?? live.since) - reach, failed?.from ?? Number.POSITIVE_INFINITY);
   const from = Math.max(live.since, gapBegan, now - poll.maxAgeMinutes * 60_000);
-  // No activation since this process started (n8n restarted, or a queue-mode processor): the gap is the time it was down, up to now.
-  return { from, until: live.activatedAt < STARTED_AT ? now : Math.min(now, live.activatedAt) };
+  const downSinceActivation = live.activatedAt < STARTED_AT || (live.atStart && !takenHere.has(scope));
+  const until = downSinceActivation ? now : Math.min(now, live.activatedAt);
+  return { from, until: Math.max(until, failed?.until ?? Number.NEGATIVE_INFINITY) };
 }
 
 const timeOf = (vendor: VendorDefinition, json: IDataObject): number => {
@@ -169,7 +183,7 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
     else {
-      rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS, retryFrom: window.from }, MAX_TRIGGERS);
+      rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS, retryOver: window }, MAX_TRIGGERS);
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
     }

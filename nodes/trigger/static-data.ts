@@ -34,10 +34,11 @@ interface TriggerStaticData {
   live?: StoredLivePeriod;
 }
 
-/** ISO timestamps, as stored. */
+/** ISO timestamps, as stored; `atStart` is true when n8n's own start made the latest activation. */
 interface StoredLivePeriod {
   since?: unknown;
   activatedAt?: unknown;
+  atStart?: unknown;
   lastSeen?: unknown;
 }
 
@@ -138,28 +139,37 @@ export function seenBefore(staticData: IDataObject, key: string): boolean {
 export interface LivePeriod {
   readonly since: number;
   readonly activatedAt: number;
+  /**
+   * Whether n8n made the latest activation as it started (or, in multi-main, as an instance took
+   * over as leader) rather than on a publish: then every process of it may have been down too.
+   */
+  readonly atStart: boolean;
   readonly lastSeen?: number;
 }
 
 const timeOf = (stored: unknown): number => (typeof stored === 'string' ? Date.parse(stored) : Number.NaN);
 
 export function livePeriod(staticData: IDataObject): LivePeriod | undefined {
-  const { since, activatedAt, lastSeen } = view(staticData).live ?? {};
-  const period = { since: timeOf(since), activatedAt: timeOf(activatedAt) };
+  const { since, activatedAt, atStart, lastSeen } = view(staticData).live ?? {};
+  const period = { since: timeOf(since), activatedAt: timeOf(activatedAt), atStart: atStart === true };
   if (Number.isNaN(period.since) || Number.isNaN(period.activatedAt)) return undefined;
   const seen = timeOf(lastSeen);
   return Number.isNaN(seen) ? period : { ...period, lastSeen: seen };
 }
 
+/** How an activation came about: a fresh publish starts a live period; n8n's start and any other activation continue it. */
+export type ActivationKind = 'fresh publish' | 'n8n start' | 'other';
+
 /**
  * Records an activation at `now`. A fresh publish starts a new live period; any other activation
  * continues the one recorded, or starts one where none is (static data from before this was kept).
  */
-export function recordActivation(staticData: IDataObject, freshPublish: boolean, now: Date): void {
+export function recordActivation(staticData: IDataObject, kind: ActivationKind, now: Date): void {
   const at = now.toISOString();
+  const freshPublish = kind === 'fresh publish';
   const live = view(staticData).live;
   const since = freshPublish ? undefined : livePeriod(staticData)?.since;
-  view(staticData).live = { ...(freshPublish ? {} : live), since: since === undefined ? at : new Date(since).toISOString(), activatedAt: at };
+  view(staticData).live = { ...(freshPublish ? {} : live), since: since === undefined ? at : new Date(since).toISOString(), activatedAt: at, atStart: kind === 'n8n start' };
 }
 
 /** Records that the trigger took an event of time `at`; only a newer one moves the mark. */

@@ -78,6 +78,12 @@ async function fire(event = 'call.ended'): Promise<{ id: string; body: string }>
   return { id: (JSON.parse(body) as { id: string }).id, body };
 }
 
+/** Returns once the simulator's clock, which stamps events, has passed the activation just made. */
+async function pastActivation(): Promise<void> {
+  const activated = Date.now();
+  while (Date.now() <= activated) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 const ids = (items: IDataObject[]) => items.map((item) => item.id);
 const recovered = (items: IDataObject[]) => items.filter((item) => (item.convhooks as IDataObject).recoveredFrom === 'api').map((item) => item.id);
 
@@ -117,19 +123,42 @@ describe('Converc catch-up', () => {
     expect(recovered(third.items)).toEqual([again.id]);
   });
 
-  it('leaves what was made after the activation to its deliveries: in queue mode another processor may be taking it', async () => {
+  it('leaves what was made after a republish to its deliveries: in queue mode another processor may be taking it', async () => {
     const t = trigger();
     await t.activate('activate');
+    await t.deliver((await fire('call.ended')).body);
     const down = await fire('call.ended');
-    await t.activate('init');
-    // The simulator stamps events with this machine's clock: past this, an event is later than the activation.
-    const activated = Date.now();
-    while (Date.now() <= activated) await new Promise((resolve) => setTimeout(resolve, 1));
+    await t.activate('update');
+    await pastActivation();
     const elsewhere = await fire('call.ended');
     const delivery = await fire('call.ended');
     const first = await t.deliver(delivery.body);
     expect(ids(first.items)).toEqual([down.id, delivery.id]);
     expect(ids(first.items)).not.toContain(elsewhere.id);
+  });
+
+  it('recovers up to now on the first delivery after n8n started, though its start-up activation came first: a queue-mode processor restarted with the main instance listens only after it', async () => {
+    // This test's process loaded the node long before: a processor that started before the main instance activated.
+    const t = trigger();
+    await t.activate('activate');
+    const down = await fire('call.ended');
+    await t.activate('init');
+    await pastActivation();
+    // Refused while this process was still starting, after the main instance had activated the workflow.
+    const beforeListening = await fire('call.ended');
+    const delivery = await fire('call.ended');
+    const first = await t.deliver(delivery.body);
+    expect(ids(first.items)).toEqual([down.id, beforeListening.id, delivery.id]);
+    expect(recovered(first.items)).toEqual([down.id, beforeListening.id]);
+
+    // A process that has taken deliveries since was listening: what came after the activation is left to its deliveries.
+    await t.activate('init');
+    await pastActivation();
+    const elsewhere = await fire('call.ended');
+    const next = await fire('call.ended');
+    const second = await t.deliver(next.body);
+    expect(ids(second.items)).toEqual([next.id]);
+    expect(ids(second.items)).not.toContain(elsewhere.id);
   });
 
   it('recovers nothing from before the first activation, or from while the workflow was unpublished', async () => {
