@@ -106,11 +106,17 @@ export async function startBalancer(processors: readonly string[], port: number,
     async route(routing: Routing): Promise<void> {
       if (routing !== state.routing) await reload({ ...state, routing });
     },
-    /** Takes a processor out of the rotation (nginx sends it nothing) or, with `false`, puts it back. */
-    async drain(processor: number, drained = true): Promise<void> {
+    /**
+     * Takes a processor, or every one in a single reload, out of the rotation (nginx sends it
+     * nothing; with none left, it answers 502) or, with `false`, puts it back.
+     */
+    async drain(processor: number | 'every', drained = true): Promise<void> {
+      const chosen = processor === 'every' ? processors.map((_, index) => index) : [processor];
       const next = new Set(state.drained);
-      if (drained) next.add(processor);
-      else next.delete(processor);
+      for (const index of chosen) {
+        if (drained) next.add(index);
+        else next.delete(index);
+      }
       await reload({ ...state, drained: next });
     },
     async close(): Promise<void> {

@@ -10,10 +10,11 @@ import { pause, waitFor } from './wait';
 
 /** What happens to n8n while the vendor keeps sending. */
 export type LossCase = RestartCase | 'republish-events' | 'republish-unchanged';
-type RestartCase = 'restart' | 'rolling-restart' | 'drained-rolling-restart';
+type RestartCase = 'restart' | 'drained-restart' | 'rolling-restart' | 'drained-rolling-restart';
 
 export const LOSS_CASES: Readonly<Record<LossCase, string>> = {
   restart: 'n8n restarts',
+  'drained-restart': 'every process at once, the processors taken out of the balancer first',
   'rolling-restart': 'n8n restarts one process at a time',
   'drained-rolling-restart': 'one process at a time, each processor out of the balancer while it restarts',
   'republish-events': 'trigger republished with other events',
@@ -293,6 +294,12 @@ export const queueRestarts = (stack: QueueStack): LossSetup['restarts'] => {
   return {
     restart: async () => {
       await Promise.all(processes.map((process) => process.restart()));
+    },
+    // Nothing in flight at a processor as it stops: nginx refuses meanwhile, and gets them back only once all are up.
+    'drained-restart': async () => {
+      await stack.balancer.drain('every');
+      await Promise.all(processes.map((process) => process.restart()));
+      await stack.balancer.drain('every', false);
     },
     'rolling-restart': async () => {
       for (const process of processes) await process.restart();

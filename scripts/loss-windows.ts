@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const queue = await startQueueStack({ basePort: harnessPort(5790), name: `loss-windows-${setup}` });
     try {
       await queue.balancer.route(routing);
-      rows.push(...(await measureLossWindows({ ...measure, mode, stack: queue, cases: [...REPUBLISHES, 'rolling-restart', 'drained-rolling-restart', 'restart'], restarts: queueRestarts(queue) })));
+      rows.push(...(await measureLossWindows({ ...measure, mode, stack: queue, cases: [...REPUBLISHES, 'rolling-restart', 'drained-rolling-restart', 'restart', 'drained-restart'], restarts: queueRestarts(queue) })));
     } finally {
       await queue.stop();
     }

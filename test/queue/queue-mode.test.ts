@@ -408,6 +408,38 @@ describe('a rolling restart with each processor drained, under continuous delive
 });
 
 /**
+ * A restart of every process at once, the processors taken out of the balancer first: nothing is
+ * in flight at a processor as it stops, so nothing is answered 200 and then dropped, and routed by
+ * path one processor catches a Converc trigger up. What nginx refused meanwhile comes back.
+ */
+describe('a restart of every process at once, the processors out of the balancer first, routed by path', () => {
+  let row: LossRow;
+
+  beforeAll(async () => {
+    await stack.balancer.route('by-path');
+    [row] = (await measureLossWindows({
+      mode: 'queue mode, by path',
+      stack,
+      vendors: ['converc'],
+      cases: ['drained-restart'],
+      ratePerSecond: 1,
+      leadMs: 2000,
+      restarts: queueRestarts(stack),
+    })) as [LossRow];
+    console.log(`Loss windows, reduced:\n${lossTable([row])}`);
+  }, 600_000);
+
+  it('loses no Converc event and runs none twice: catch-up brings back every one nginx refused', () => {
+    expect(row).toMatchObject({ lost: 0, duplicated: 0, acceptedNotRunOnce: 0, crashedUnrun: 0 });
+    expect(row.answers['502']).toBeGreaterThan(0);
+    // Each refused event ran from catch-up alone; one whose attempt timed out may have run from its delivery.
+    const { failed, refused } = failedAttempts(row);
+    expect(row.recovered).toBeGreaterThanOrEqual(refused);
+    expect(row.recovered).toBeLessThanOrEqual(failed);
+  });
+});
+
+/**
  * What n8n's race at the main instance's start leaves (`LossRow.crashedUnrun`), made on purpose:
  * the execution of an accepted delivery whose job the queue no longer holds when main starts.
  * Last in the suite: it empties the queue and restarts main.
