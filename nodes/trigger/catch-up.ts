@@ -124,11 +124,12 @@ function failedPollOver(scope: string, live: LivePeriod): Window | undefined {
  * seconds would otherwise never come back (seen in the loss-window run, routed by path).
  */
 function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
-  const reach = takenHere.has(scope) ? vendor.delivery.timeoutMs : 0;
+  const tookHere = takenHere.has(scope);
+  const reach = tookHere ? vendor.delivery.timeoutMs : 0;
   const failed = failedPollOver(scope, live);
   const gapBegan = Math.min((live.lastSeen ?? live.since) - reach, failed?.from ?? Number.POSITIVE_INFINITY);
   const from = Math.max(live.since, gapBegan, now - poll.maxAgeMinutes * 60_000);
-  const downSinceActivation = live.activatedAt < STARTED_AT || (live.atStart && !takenHere.has(scope));
+  const downSinceActivation = live.activatedAt < STARTED_AT || (live.atStart && !tookHere);
   const until = downSinceActivation ? now : Math.min(now, live.activatedAt);
   return { from, until: Math.max(until, failed?.until ?? Number.NEGATIVE_INFINITY) };
 }
