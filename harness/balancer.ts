@@ -52,7 +52,11 @@ ${state.routing === 'by-path' ? '    hash $request_uri consistent;\n' : ''}${ser
     client_max_body_size 16m;
     # Tells the harness which configuration answered, so it knows when a reload is done.
     add_header X-Balancer-Generation ${state.generation} always;
-    location / { proxy_pass http://n8n_webhooks; }
+    location / {
+      proxy_pass http://n8n_webhooks;
+      # A processor that exits holding a delivery never answered it; nginx resends a POST only with non_idempotent.
+      proxy_next_upstream error timeout non_idempotent;
+    }
   }
 }
 `;
@@ -93,8 +97,10 @@ export async function startBalancer(processors: readonly string[], port: number,
     routed(): Routed[] {
       const log = existsSync(join(prefix, 'routed.log')) ? readFileSync(join(prefix, 'routed.log'), 'utf8') : '';
       return log.split('\n').filter(Boolean).map((line) => {
-        const [path = '', upstream = ''] = line.split(' ');
-        return { path, processor: hosts.indexOf(upstream) };
+        // A resent request lists every processor tried ("a:1, b:2"); the last one answered.
+        const [path = '', ...tried] = line.split(' ');
+        const answered = tried.at(-1) ?? '';
+        return { path, processor: hosts.indexOf(answered) };
       });
     },
     /**
