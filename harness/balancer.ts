@@ -30,7 +30,9 @@ interface BalancerState {
 }
 
 function config(prefix: string, port: number, processors: readonly string[], state: BalancerState): string {
-  const servers = processors.map((url, index) => `    server ${new URL(url).host}${state.drained.has(index) ? ' down' : ''};`).join('\n');
+  // max_fails=0: nginx would otherwise count one failed attempt as the processor being down for
+  // 10 s, and after a restart that failed both it refuses everything while one already answers.
+  const servers = processors.map((url, index) => `    server ${new URL(url).host} max_fails=0${state.drained.has(index) ? ' down' : ''};`).join('\n');
   return `# Written by the ConvHooks harness for one test run.
 worker_processes 1;
 pid ${prefix}/nginx.pid;
