@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBalancer, type Balancer } from '../../harness/balancer';
 import { harnessPort } from '../../harness/ports';
+import { post } from '../../harness/traffic';
 
 type Outcome = number | 'exit';
 
@@ -50,7 +51,7 @@ async function balance(...chosen: Processor[]): Promise<Balancer> {
   return balancer;
 }
 
-const deliver = (url: string, body: string) => fetch(`${url}/webhook/converc`, { method: 'POST', body, headers: { connection: 'close' } });
+const deliver = (url: string, body: string) => post(`${url}/webhook/converc`, body, { connection: 'close' });
 
 describe('the balancer in front of the webhook processors, configured as the README gives it', () => {
   it('sends a delivery whose processor closed the connection unanswered to the other processor, once', async () => {

@@ -5,14 +5,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition } from '../../shared';
+import { deliveryHeaders, parseEvent, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
 import { deployTrigger, executionsAfterQuiet, executionsOf, liveAt, settledStaticData, storedStaticData, subscriptionHeld, triggerItem, type Deployment } from '../../harness/deployment';
 import type { EditableWorkflow, Execution } from '../../harness/n8n-api';
 import type { Subscription } from '../../simulator';
 import { ARTIFACTS_DIR } from '../../harness/paths';
 import { harnessPort } from '../../harness/ports';
 import type { Routing } from '../../harness/balancer';
-import { crashedUnrunKeys, failedAttempts, measureLossWindows, queueRestarts, triggerRuns, type LossRow } from '../../harness/loss-window';
+import { crashedUnrunKeys, failedAttempts, measureLossWindows, queueRestarts, triggerRuns, type LossCase, type LossRow } from '../../harness/loss-window';
 import { lossTable } from '../../harness/loss-window-report';
 import { startQueueStack, type QueueStack } from '../../harness/queue-stack';
 import { fire, post, setDeliveryFaults } from '../../harness/traffic';
@@ -372,32 +372,29 @@ describe('dedupe under a burst of retried deliveries', () => {
   });
 });
 
+/** One vendor through one restart case, routed as given, at one event a second (`npm run loss-windows` measures every case). */
+async function reducedLossRow(routing: Routing, mode: string, vendor: VendorId, lossCase: LossCase): Promise<LossRow> {
+  await stack.balancer.route(routing);
+  const [row] = (await measureLossWindows({ mode, stack, vendors: [vendor], cases: [lossCase], ratePerSecond: 1, leadMs: 2000, restarts: queueRestarts(stack) })) as [LossRow];
+  console.log(`Loss windows, reduced:\n${lossTable([row])}`);
+  return row;
+}
+
 /**
  * A rolling restart of queue mode under continuous delivery, at reduced counts (`npm run
  * loss-windows` measures every case): one process at a time, each processor out of nginx's
  * rotation while it restarts. What it loses varies from run to run; what must hold does not.
  */
 describe('a rolling restart with each processor drained, under continuous delivery', () => {
-  let rows: LossRow[] = [];
+  let row: LossRow;
 
   beforeAll(async () => {
-    await stack.balancer.route('round-robin');
-    rows = await measureLossWindows({
-      mode: 'queue mode',
-      stack,
-      vendors: ['konver'],
-      cases: ['drained-rolling-restart'],
-      ratePerSecond: 1,
-      leadMs: 2000,
-      restarts: queueRestarts(stack),
-    });
-    console.log(`Loss windows, reduced:\n${lossTable(rows)}`);
+    row = await reducedLossRow('round-robin', 'queue mode', 'konver', 'drained-rolling-restart');
   }, 600_000);
 
   // n8n's own race at the main instance's start can mark an accepted event's execution crashed before
   // it runs (LossRow.crashedUnrun); the execution keeps its items for a retry, and the count is not ours to hold at 0.
   it('runs every event answered 2xx exactly once unless n8n marked its execution crashed, and loses only events whose one attempt n8n did not accept', () => {
-    const [row] = rows as [LossRow];
     expect(row).toMatchObject({ acceptedNotRunOnce: 0, duplicated: 0, noSubscription: 0 });
     const { failed, refused } = failedAttempts(row);
     // An attempt that timed out may still have run; one that was refused did not.
@@ -416,17 +413,7 @@ describe('a restart of every process at once, the processors out of the balancer
   let row: LossRow;
 
   beforeAll(async () => {
-    await stack.balancer.route('by-path');
-    [row] = (await measureLossWindows({
-      mode: 'queue mode, by path',
-      stack,
-      vendors: ['converc'],
-      cases: ['drained-restart'],
-      ratePerSecond: 1,
-      leadMs: 2000,
-      restarts: queueRestarts(stack),
-    })) as [LossRow];
-    console.log(`Loss windows, reduced:\n${lossTable([row])}`);
+    row = await reducedLossRow('by-path', 'queue mode, by path', 'converc', 'drained-restart');
   }, 600_000);
 
   it('loses no Converc event and runs none twice: catch-up brings back every one nginx refused', () => {
