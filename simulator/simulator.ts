@@ -18,6 +18,11 @@ export interface ApiFault {
 export const simulatorApiKey = (vendor: string) => `sim-${vendor}-key`;
 
 export interface SimulatorOptions {
+  /**
+   * Answers exactly what each vendor's doc shows, odd shapes included, and where a doc is
+   * silent, the least obliging reading; see `strict` in vendor-apis.ts for what changes.
+   */
+  readonly strict?: boolean;
   readonly timeScale?: number;
   readonly deliveryTimeoutMs?: number;
   readonly onAttempt?: (attempt: DeliveryAttempt) => void;
@@ -35,10 +40,12 @@ export interface FireRequest {
 export class Simulator {
   readonly store = new Store();
   readonly deliverer: Deliverer;
+  readonly strict: boolean;
   private readonly apiFaults = new Map<VendorId, ApiFault[]>();
   private readonly deliveryFaults = new Map<VendorId, DeliveryFaults>();
 
   constructor(options: SimulatorOptions = {}) {
+    this.strict = options.strict ?? false;
     this.deliverer = new Deliverer(this.store, {
       timeScale: options.timeScale ?? 1,
       timeoutMs: options.deliveryTimeoutMs,

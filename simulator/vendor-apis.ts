@@ -28,6 +28,12 @@ async function sendTest(simulator: Simulator, subscription: Subscription) {
   return { ok: attempt?.outcome === 'delivered', status: attempt?.status ?? null, error: attempt?.error ?? null };
 }
 
+/**
+ * The one element Converc's doc shows answering `GET /webhooks/events?eventType=call.ended`: of
+ * another type, with a timestamp no parser reads. A strict simulator adds it to every answer.
+ */
+const CONVERC_DOC_EVENT = { id: 'event-uuid', type: 'call.event', createdAt: '2024-01-01T00: 00: 0002', organizationId: 'org-uuid', data: {} };
+
 const bodyField = (request: Incoming, field: string): unknown => (isRecord(request.body) ? request.body[field] : undefined);
 
 /** Converc: `/integrations/webhooks` (create, list, DELETE disables, test) and the recent-events poll. */
@@ -87,8 +93,10 @@ function convercRoutes(simulator: Simulator): Route[] {
         }
         const display = Number(query.get('display') ?? '10');
         if (!Number.isInteger(display) || display < 1 || display > 100) return error(400, '"display" must be a whole number from 1 to 100.');
-        const recent = simulator.store.fired.filter((fired) => fired.vendor === 'converc' && fired.event === eventType);
-        return { status: 200, body: recent.slice(-display).reverse().map((fired) => JSON.parse(fired.body) as unknown) };
+        // The doc's own answer holds another type, so a strict simulator does not filter by it.
+        const recent = simulator.store.fired.filter((fired) => fired.vendor === 'converc' && (simulator.strict || fired.event === eventType));
+        const newest = recent.slice(-display).reverse().map((fired) => JSON.parse(fired.body) as unknown);
+        return { status: 200, body: (simulator.strict ? [...newest, CONVERC_DOC_EVENT] : newest).slice(0, display) };
       },
     },
   ];

@@ -145,15 +145,16 @@ function eventTypes(context: IWebhookFunctions, vendor: VendorDefinition): strin
 }
 
 /**
- * The vendor's recent events this trigger has not taken, made inside the window, as items
- * marked as recovered. Each is recorded with dedupe as it is taken, so no
+ * The vendor's recent events of the polled type this trigger has not taken, made inside the
+ * window, as items marked as recovered. Each is recorded with dedupe as it is taken, so no
  * later delivery or catch-up emits it again.
  */
-function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, window: Window, events: unknown[], now: number): IDataObject[] {
+function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, window: Window, type: string, events: unknown[], now: number): IDataObject[] {
   const items: IDataObject[] = [];
   for (const event of events) {
     const parsed = parseEvent(vendor, Buffer.from(JSON.stringify(event)));
-    if (!parsed.ok || parsed.eventType === null) continue;
+    // Converc's doc answers a poll for one type with an element of another: the poll's filter is no promise.
+    if (!parsed.ok || parsed.eventType !== type) continue;
     const at = timeOf(vendor, parsed.body);
     // An event that cannot be placed in time cannot be shown to fall inside the live period.
     if (Number.isNaN(at) || at < window.from || at > window.until || isRepeatedDelivery(context, parsed.dedupeKey, true)) continue;
@@ -177,12 +178,12 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   const answers = await Promise.allSettled(
     types.map(async (type) => {
       const answer = await callVendor(context, vendor, recentEvents.request(type, recentEvents.maxPerType), undefined, { attempts: 1, timeoutMs: POLL_TIMEOUT_MS });
-      return readAnswer(context, vendor, recentEvents.response, answer);
+      return recoveredItems(context, vendor, window, type, readAnswer(context, vendor, recentEvents.response, answer), now);
     }),
   );
   const items: IDataObject[] = [];
   answers.forEach((answer, index) => {
-    if (answer.status === 'fulfilled') items.push(...recoveredItems(context, vendor, window, answer.value, now));
+    if (answer.status === 'fulfilled') items.push(...answer.value);
     else {
       rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS, retryOver: window }, MAX_TRIGGERS);
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);

@@ -91,6 +91,20 @@ describe('Converc API', () => {
     expect(all.body[0].id).toBe(recent.body[0].id);
     expect(await call('GET', converc('/webhooks/events?eventType=nope'), undefined, CONVERC_KEY)).toMatchObject({ status: 400 });
   });
+
+  it('answers recent events as the doc shows them when strict: every type, and the doc\'s own element of another type with its garbled time', async () => {
+    const strict = await startSimulator({ strict: true });
+    try {
+      await call('POST', `${strict.url}/_control/fire`, { vendor: 'converc', events: [{ event: 'call.ended' }, { event: 'call.recording_ready' }], wait: true });
+      const recent = await call('GET', `${strict.url}/converc/webhooks/events?eventType=call.ended&display=4`, undefined, CONVERC_KEY);
+      expect(recent.body.map((event: { type: string }) => event.type)).toEqual(['call.recording_ready', 'call.ended', 'call.event']);
+      expect(recent.body[2]).toEqual({ id: 'event-uuid', type: 'call.event', createdAt: '2024-01-01T00: 00: 0002', organizationId: 'org-uuid', data: {} });
+      const one = await call('GET', `${strict.url}/converc/webhooks/events?eventType=call.ended&display=1`, undefined, CONVERC_KEY);
+      expect(one.body.map((event: { type: string }) => event.type)).toEqual(['call.recording_ready']);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe('Convo API', () => {
