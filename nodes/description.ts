@@ -67,14 +67,12 @@ function inN8nStyle(text: string): string {
 }
 
 function replayWindowOption(vendor: VendorDefinition): INodeProperties {
-  // By name: n8n's lint rule on parameter defaults cannot read one reached through a property.
-  const { defaultWindowMinutes } = vendor.replay;
   return {
     displayName: 'Refuse Old Deliveries (Minutes)',
     name: 'replayWindowMinutes',
     type: 'number',
     typeOptions: { minValue: 0, numberPrecision: 0 },
-    default: defaultWindowMinutes,
+    default: 0,
     description: `Refuse with 401 a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after this server's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is refused too. 0 turns it off. ${replayDefaultNote(vendor)}`,
   };
 }

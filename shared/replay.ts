@@ -16,19 +16,22 @@ const WHOLE_MINUTES = /^\d+$/;
 /**
  * The window a host's setting asks for. The setting comes from an imported workflow or from a
  * Zapier connection (where every field is text), so it may be anything: only a whole number of
- * minutes, 0 or more, counts; anything else, or nothing, is the vendor's default.
+ * minutes, 0 or more, counts; anything else, or nothing, is the default, 0 (off).
  */
-export function replayWindow(vendor: VendorDefinition, setting: unknown, now: Date): ReplayWindow {
+export function replayWindow(setting: unknown, now: Date): ReplayWindow {
   const text = typeof setting === 'string' ? setting.trim() : undefined;
   if (typeof setting === 'number' && Number.isSafeInteger(setting) && setting >= 0) return { minutes: setting, now };
   if (text !== undefined && WHOLE_MINUTES.test(text)) return { minutes: Number(text), now };
-  return { minutes: vendor.replay.defaultWindowMinutes, now };
+  return { minutes: 0, now };
 }
 
-/** What the hosts say beside the setting: whether the window is on for this vendor unless changed, and why. */
+/**
+ * Why the window is off unless a user sets it, as the hosts say beside the setting. No vendor
+ * signs when it sent a delivery: the body's time is when the event was made, which a backlog or
+ * a clock running off pushes out of any window, and a refused genuine event is lost for good.
+ */
 export function replayDefaultNote(vendor: VendorDefinition): string {
-  const { defaultWindowMinutes, note } = vendor.replay;
-  return `${defaultWindowMinutes > 0 ? `On (${defaultWindowMinutes})` : 'Off (0)'} by default for ${vendor.name}: ${note}`;
+  return `Off (0) by default: the signed ${vendor.timestampField} is when ${vendor.name} made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.`;
 }
 
 /**

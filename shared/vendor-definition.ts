@@ -42,18 +42,6 @@ export interface DeliveryPolicy {
   readonly timeoutMs: number;
 }
 
-/**
- * Whether deliveries whose signed timestamp lies far from the receiver's clock are refused when
- * the user has not chosen. On only where the doc rules out a legitimate old delivery: a late
- * retry, or a test event sent with a fixed timestamp.
- */
-export interface ReplayPolicy {
-  /** 0: off by default. */
-  readonly defaultWindowMinutes: number;
-  /** Why, from the doc; the hosts show it beside the setting. */
-  readonly note: string;
-}
-
 /** Vendors without an API: the user pastes our URL into the vendor's settings. */
 export interface ManualRegistration {
   readonly kind: 'manual';
@@ -84,7 +72,6 @@ export interface VendorDefinition<
   readonly timestampField: string;
   readonly dedupe: DedupePolicy;
   readonly delivery: DeliveryPolicy;
-  readonly replay: ReplayPolicy;
   readonly events: E;
 }
 

@@ -24,7 +24,7 @@ interface TriggerOptions {
 type OptionChecks = Pick<ReceiveOptions, 'signatureHeader' | 'replayWindow'>;
 
 function optionChecks(vendor: VendorDefinition, options: TriggerOptions, now: Date): OptionChecks {
-  return { signatureHeader: signatureHeaderOverride(vendor, options.signatureHeader), replayWindow: replayWindow(vendor, options.replayWindowMinutes, now) };
+  return { signatureHeader: signatureHeaderOverride(vendor, options.signatureHeader), replayWindow: replayWindow(options.replayWindowMinutes, now) };
 }
 
 /** Express request as n8n hands it over: the raw bytes are kept for signature checks. */

@@ -3,6 +3,7 @@ import { apiKeyProperties, bearerAuthentication, listWebhooksTest, signingSecret
 import { triggerDescription } from '../../nodes/description';
 import { vendorTrigger } from '../../nodes/trigger';
 import type { VendorDefinition } from '../../shared/vendor-definition';
+import { replayDefaultNote } from '../../shared/replay';
 import { outputSchema } from './output-schema';
 import { join, relative } from 'node:path';
 import { ROOT, type PackageLayout } from './layout';
@@ -198,7 +199,6 @@ function readme(vendor: VendorDefinition, layout: PackageLayout, version: string
     vendor.registration.kind === 'api'
       ? `**${vendor.name} API**: an API key (create one in ${vendor.name} under ${vendor.registration.api.apiKeyLocation}) and the API's base URL (${vendor.registration.api.defaultBaseUrl} unless you point it elsewhere). Publishing the workflow subscribes its Production URL through ${vendor.name}'s API with the events you chose; unpublishing removes the subscription. The signing secret ${vendor.name} returns once is kept sealed in the workflow, under a key derived from this credential.`
       : `**${vendor.name} Webhook API**: the Webhook Secret ${vendor.name} shows when you add the webhook in ${vendor.registration.settingsPath}, and during a rotation the previous one. ${vendor.name} has no API to subscribe with: copy the trigger's Production URL into ${vendor.registration.settingsPath} and tick the same events.`;
-  const replay = vendor.replay.defaultWindowMinutes > 0 ? `${vendor.replay.defaultWindowMinutes} minutes by default` : 'off by default';
   return `# ${layout.packageName}
 
 This is an n8n community node. It lets you start n8n workflows from ${vendor.name} webhook events.
@@ -238,7 +238,7 @@ Tested with n8n ${TESTED_N8N_VERSIONS.join(' and ')}.
 ## Usage
 
 - **Ignore Repeated Deliveries** (on by default): a delivery ${vendor.name} repeats starts the workflow once.
-- **Refuse Old Deliveries (Minutes)**: the replay window, ${replay} for ${vendor.name}. ${vendor.replay.note}
+- **Refuse Old Deliveries (Minutes)**: the replay window. ${replayDefaultNote(vendor)}
 - Refused deliveries are answered at once (401 for a missing, malformed or wrong signature, 400 for a body that is not a JSON object) and start no execution.
 - Each item is ${vendor.name}'s payload as documented plus a \`convhooks\` block: \`vendor\`, \`event\`, \`dedupeKey\`, \`receivedAt\`, \`verified\` and \`schemaIssues\`.
 ${catchUpLine(vendor)}

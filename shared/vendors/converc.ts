@@ -123,9 +123,5 @@ export const converc = defineVendor({
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
   },
-  replay: {
-    defaultWindowMinutes: 5,
-    note: 'The doc states no retries (our delivery policy reads one attempt) and sends its webhook.test event when the test call is made, so a signed createdAt far from now is a replay or a clock fault: on by default. Were Converc to retry late after all, its retry would be refused; set 0 then.',
-  },
   events,
 });

@@ -156,9 +156,5 @@ export const convo = defineVendor({
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
   },
-  replay: {
-    defaultWindowMinutes: 5,
-    note: 'Fire-and-forget: one attempt, never retried, and the test call sends a webhook.test event made at that moment, so a signed timestamp far from now is a replay or a clock fault: on by default.',
-  },
   events,
 });

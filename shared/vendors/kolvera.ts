@@ -22,17 +22,14 @@ export const kolvera = defineVendor({
   signature: { header: 'X-Kolvera-Signature', encoding: 'hex' },
   eventType: { bodyFields: ['event', 'type', 'eventType'] },
   timestampField: 'timestamp',
-  // The doc shows no event id; an `id` is used when present, otherwise a digest of the raw body.
-  dedupe: { idField: 'id' },
+  // The doc shows no event id: an `id` that arrives may be the record's, shared by its every
+  // update, so the key is a digest of the raw body.
+  dedupe: {},
   // The doc asks for a 2xx answer and states no retries or timeout.
   delivery: {
     maxAttempts: 1,
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
-  },
-  replay: {
-    defaultWindowMinutes: 0,
-    note: 'The doc shows no payload, so the timestamp field is our reading and may be absent (such a delivery would be refused), and it is silent on retries and test events: off by default.',
   },
   events: defineEvents(
     {

@@ -116,10 +116,6 @@ export const konver = defineVendor({
     backoff: { kind: 'none' },
     timeoutMs: 10_000,
   },
-  replay: {
-    defaultWindowMinutes: 0,
-    note: 'The doc is silent on retries and on test events, so neither a late retry nor a test sent with an old timestamp can be ruled out: off by default.',
-  },
   events: defineEvents(
     {
       schema: (eventType, data) => z.looseObject({ id: z.string(), eventType, timestamp: z.string(), data }),

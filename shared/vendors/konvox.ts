@@ -58,10 +58,6 @@ export const konvox = defineVendor({
     backoff: { kind: 'exponential', initialDelayMs: 30_000, factor: 2 },
     timeoutMs: 10_000,
   },
-  replay: {
-    defaultWindowMinutes: 0,
-    note: 'Retries come on a schedule the doc does not give (our reading puts the last about 3.5 minutes after the first; a slower one would outlast a short window), and its Send test button fires a sample payload whose timestamp may be fixed: off by default, dedupe alone catches repeats.',
-  },
   events: defineEvents(
     {
       schema: (event, data) => z.looseObject({ event, timestamp: z.string(), companyId: z.string(), data }),

@@ -104,6 +104,16 @@ describe('dedupe keys', () => {
     expect(key(json(sample))).toBe(first);
     expect(key(json({ ...sample, event: 'enrollment.completed' }))).not.toBe(first);
   });
+
+  it('never take an id the doc does not show as the event id: two Kolvera updates of one contact, same `id`, are two events', () => {
+    const update = (firstName: string) => json({ id: 'ctc_01', event: 'contact.updated', timestamp: '2026-05-20T14:32:00.000Z', data: { contactId: 'ctc_01', firstName } });
+    const keys = ['Ada', 'Grace'].map((name) => {
+      const parsed = parseEvent(VENDORS.kolvera, update(name));
+      return parsed.ok ? parsed.dedupeKey : parsed.error;
+    });
+    expect(keys[0]).toMatch(/^kolvera:sha256:[0-9a-f]{64}$/);
+    expect(keys[1]).not.toBe(keys[0]);
+  });
 });
 
 describe('schema export', () => {

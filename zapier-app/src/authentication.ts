@@ -28,7 +28,7 @@ function replayWindowField(vendor: VendorDefinition): AuthField[] {
       label: 'Refuse Old Deliveries (Minutes)',
       type: 'integer',
       required: false,
-      default: String(vendor.replay.defaultWindowMinutes),
+      default: '0',
       isNoSecret: true,
       helpText: `Drop a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after Zapier's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is dropped too. 0 turns it off. ${replayDefaultNote(vendor)}`,
     },
@@ -123,7 +123,7 @@ export function authenticationFor(vendor: VendorDefinition): Authentication {
  * way with the connection's header and replay window, measured from the host's `now`.
  */
 export function verificationOptions(vendor: VendorDefinition, bundle: Bundle, subscriptionSecret: string | undefined, now: Date): ReceiveOptions {
-  const fromConnection = { ...signingReceiveOptions(vendor, bundle.authData), replayWindow: replayWindow(vendor, bundle.authData.replayWindowMinutes, now) };
+  const fromConnection = { ...signingReceiveOptions(vendor, bundle.authData), replayWindow: replayWindow(bundle.authData.replayWindowMinutes, now) };
   if (vendor.registration.kind !== 'api') return fromConnection;
   return { ...fromConnection, secrets: subscriptionSecret === undefined ? [] : [subscriptionSecret] };
 }

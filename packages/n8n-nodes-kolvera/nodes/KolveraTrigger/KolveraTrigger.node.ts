@@ -162,7 +162,7 @@ export class KolveraTrigger implements INodeType {
               numberPrecision: 0,
             },
             default: 0,
-            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default for Kolvera: The doc shows no payload, so the timestamp field is our reading and may be absent (such a delivery would be refused), and it is silent on retries and test events: off by default.',
+            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default: the signed timestamp is when Kolvera made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.',
           },
         ],
       },

@@ -132,7 +132,7 @@ export class KonverTrigger implements INodeType {
               numberPrecision: 0,
             },
             default: 0,
-            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default for Konver: The doc is silent on retries and on test events, so neither a late retry nor a test sent with an old timestamp can be ruled out: off by default.',
+            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default: the signed timestamp is when Konver made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.',
           },
         ],
       },

@@ -130,7 +130,7 @@ export class KonvoxTrigger implements INodeType {
               numberPrecision: 0,
             },
             default: 0,
-            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default for Konvox: Retries come on a schedule the doc does not give (our reading puts the last about 3.5 minutes after the first; a slower one would outlast a short window), and its Send test button fires a sample payload whose timestamp may be fixed: off by default, dedupe alone catches repeats.',
+            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default: the signed timestamp is when Konvox made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.',
           },
         ],
       },
