@@ -12,15 +12,23 @@ export interface SigningSetup {
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
+/** Whether a setup turns verification off: only where the vendor's doc leaves deliveries unsigned, whatever an imported setup says. */
+export function verificationOff(vendor: VendorDefinition, setup: SigningSetup): boolean {
+  return vendor.signature.mayBeUnsigned === true && setup.verification === 'disabled';
+}
+
 /**
  * A signing secret cannot be tried against an API the vendor does not have; this is what can be
  * checked before the first delivery, so a typo shows when the setup is saved. Undefined when
- * nothing is wrong, or when the user chose not to verify.
+ * nothing is wrong, or when the user chose not to verify where the vendor allows it.
  */
 export function signingSetupProblem(vendor: VendorDefinition, setup: SigningSetup): string | undefined {
-  if (setup.verification === 'disabled') return undefined;
+  if (verificationOff(vendor, setup)) return undefined;
   const secret = setup.secret ?? '';
-  if (secret.trim() === '') return `Paste the Webhook Secret ${vendor.name} showed when you added the webhook.`;
+  if (secret.trim() === '') {
+    const signsAll = setup.verification === 'disabled' ? `: ${vendor.name} signs every delivery, so verification cannot be turned off` : '';
+    return `Paste the Webhook Secret ${vendor.name} showed when you added the webhook${signsAll}.`;
+  }
   if (secret !== secret.trim()) return 'The Webhook Secret starts or ends with white space; copy it again without it.';
   const header = setup.signatureHeader ?? vendor.signature.header;
   if (!HEADER_NAME.test(header)) return `"${header}" is not a valid HTTP header name.`;
@@ -44,6 +52,6 @@ export function signingReceiveOptions(vendor: VendorDefinition, setup: SigningSe
   return {
     secrets: [setup.secret ?? '', setup.previousSecret ?? ''],
     signatureHeader: signatureHeaderOverride(vendor, setup.signatureHeader),
-    verification: vendor.signature.mayBeUnsigned && setup.verification === 'disabled' ? 'disabled' : 'required',
+    verification: verificationOff(vendor, setup) ? 'disabled' : 'required',
   };
 }

@@ -1,5 +1,5 @@
 import { NodeOperationError } from 'n8n-workflow';
-import { signingSetupProblem } from '../../shared/signing-setup';
+import { signingSetupProblem, verificationOff } from '../../shared/signing-setup';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { credentialName, text } from './credential-names';
 import type { WebhookMethods } from './lifecycle';
@@ -26,7 +26,7 @@ export function manualLifecycle(vendor: VendorDefinition): WebhookMethods {
           description: `Fix the ${vendor.name} Webhook API credential and publish again; until then ${vendor.name}'s deliveries would be refused.`,
         });
       }
-      if (setup.verification === 'disabled' && vendor.signature.mayBeUnsigned) {
+      if (verificationOff(vendor, setup)) {
         this.logger.warn(`The ${vendor.name} trigger runs without signature verification: anyone who learns its URL can start the workflow.`);
       }
       return true;

@@ -1,4 +1,4 @@
-import { deliveryHeaders, receive, signatureHeaderOverride, signingReceiveOptions, VENDORS, type SigningSetup, type VendorDefinition } from '../../shared';
+import { deliveryHeaders, receive, signatureHeaderOverride, signingReceiveOptions, signingSetupProblem, verificationOff, VENDORS, type SigningSetup, type VendorDefinition } from '../../shared';
 
 const NAMED = [VENDORS.konver, VENDORS.kolvera, VENDORS.convo] as VendorDefinition[];
 const ASSUMED = [VENDORS.converc, VENDORS.konvox] as VendorDefinition[];
@@ -29,5 +29,15 @@ describe('signatureHeaderOverride', () => {
       expect(receive(vendor, body, headers, options)).toMatchObject({ ok: true, verified: true });
       expect(receive(vendor, body, {}, options)).toEqual({ ok: false, status: 401, reason: 'missing_signature', message: 'The request has no X-Konvox-Signature header.' });
     }
+  });
+});
+
+describe('verificationOff', () => {
+  it('turns verification off only for Konvox, whose doc describes no signature, whatever an imported setup holds', () => {
+    const off = Object.values(VENDORS).filter((vendor) => verificationOff(vendor as VendorDefinition, { verification: 'disabled' }));
+    expect(off.map((vendor) => vendor.id)).toEqual(['konvox']);
+    expect(verificationOff(VENDORS.konvox as VendorDefinition, { verification: 'required' })).toBe(false);
+    expect(signingSetupProblem(VENDORS.konver as VendorDefinition, { secret: '', verification: 'disabled' })).toMatch(/Konver signs every delivery/);
+    expect(signingSetupProblem(VENDORS.konvox as VendorDefinition, { secret: '', verification: 'disabled' })).toBeUndefined();
   });
 });

@@ -3,9 +3,10 @@
  * API, the node's `credentialTest` method named by `testedBy`; for an API vendor, the
  * credential's declarative `test` request, run as n8n's credentials tester runs it.
  */
-import type { ICredentialsDecrypted, ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialDataDecryptedObject, IHookFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { VENDORS, type VendorId } from '../../../shared';
+import { hookContext } from '../../support/n8n-context';
 import { PACKAGE } from '../../support/packages';
 import { n8nCredentialTestContext, runCredentialTestRequest } from '../../support/n8n-runtime';
 
@@ -36,6 +37,21 @@ describe.each(MANUAL)('saving a %s signing credential', (vendorId) => {
   it('fails without a secret, or with one copied with white space around it', async () => {
     await expect(savedSigningCredential(vendorId, { secret: '' })).resolves.toEqual({ status: 'Error', message: expect.stringMatching(/^Paste the Webhook Secret/) });
     await expect(savedSigningCredential(vendorId, { secret: ' whsec_1\n' })).resolves.toEqual({ status: 'Error', message: expect.stringMatching(/white space/) });
+  });
+});
+
+describe.each(['konver', 'kolvera'] as const)('a %s credential imported with verification turned off, which its doc never allows', (vendorId) => {
+  const vendor = VENDORS[vendorId];
+  const imported = { secret: '', verification: 'disabled' };
+  const refusal = `Paste the Webhook Secret ${vendor.name} showed when you added the webhook: ${vendor.name} signs every delivery, so verification cannot be turned off.`;
+
+  it('fails the credential test, naming the vendor and the field', async () => {
+    await expect(savedSigningCredential(vendorId, imported)).resolves.toEqual({ status: 'Error', message: refusal });
+  });
+
+  it('is refused at activation, where every delivery would otherwise be answered 401', async () => {
+    const { context } = hookContext({ nodeType: vendorId, parameters: { events: [] }, credentials: { [PACKAGE[vendorId].credential.name]: imported } });
+    await expect(PACKAGE[vendorId].node.webhookMethods!.default!.create!.call(context as IHookFunctions)).rejects.toThrow(`The ${vendor.name} credential cannot verify deliveries: ${refusal}`);
   });
 });
 
