@@ -17,6 +17,8 @@ import type { OwnedSubscription } from './static-data';
  * hold a full HEAL_AFTER_MS later (far longer than an activation takes to save) is one whose
  * secret is lost: the trigger subscribes afresh (without undoing another process's heal of it,
  * see `subscribeInPlaceOf`), and Converc's catch-up recovers what it refused.
+ * A held secret the credential does not open (the user changed the API key) is lost for good, and
+ * no save under way can bring it back: the first delivery refused for it subscribes afresh.
  */
 const CHECK_EVERY_MS = 30_000;
 /** The refused delivery's answer waits for the check: one attempt, soon given up. */
@@ -33,12 +35,16 @@ interface Suspect {
 
 const suspects = new Map<string, Suspect>();
 
-/** After a delivery was refused for its signature. A flood of forgeries costs the vendor one list call per CHECK_EVERY_MS. */
+/**
+ * After a delivery was refused for its signature, with the held subscriptions whose secret the
+ * credential did not open. A flood of forgeries costs the vendor one list call per CHECK_EVERY_MS.
+ */
 export async function checkForLostSubscription(
   context: IWebhookFunctions,
   vendor: VendorDefinition,
   api: SubscriptionApi,
   held: readonly OwnedSubscription[],
+  unopened: readonly string[],
   now = Date.now(),
 ): Promise<void> {
   if (context.getMode() !== 'webhook') return;
@@ -56,13 +62,19 @@ export async function checkForLostSubscription(
     context.logger.debug(`${vendor.name} trigger could not check its subscription after a refused delivery: ${describe(error)}`);
     return;
   }
-  const unknown = remote.filter((subscription) => !held.some((owned) => owned.id === subscription.id)).map((subscription) => subscription.id);
-  if (unknown[0] === undefined || unknown[0] !== last?.id) {
-    rememberBounded(suspects, scope, { id: unknown[0], since: now, checkedAt: now }, MAX_TRIGGERS);
-    return;
+  const unknown = remote.filter((subscription) => unopened.includes(subscription.id) || !held.some((owned) => owned.id === subscription.id)).map((subscription) => subscription.id);
+  const openedByNoKey = unknown.length > 0 && unknown.every((id) => unopened.includes(id));
+  if (!openedByNoKey) {
+    if (unknown[0] === undefined || unknown[0] !== last?.id) {
+      rememberBounded(suspects, scope, { id: unknown[0], since: now, checkedAt: now }, MAX_TRIGGERS);
+      return;
+    }
+    if (now - last.since < HEAL_AFTER_MS) return;
   }
-  if (now - last.since < HEAL_AFTER_MS) return;
-  context.logger.warn(`${vendor.name} subscription ${unknown[0]} delivers to this trigger, but the trigger has not held its signing secret for ${Math.round((now - last.since) / 1000)} s (static data was overwritten): subscribing afresh.`);
+  const why = openedByNoKey
+    ? `its signing secret does not open with the credential's API key (was the key changed?)`
+    : `the trigger has not held its signing secret for ${Math.round((now - (last?.since ?? now)) / 1000)} s (static data was overwritten)`;
+  context.logger.warn(`${vendor.name} subscription ${unknown[0]} delivers to this trigger, but ${why}: subscribing afresh.`);
   try {
     const { own, gaveWayTo } = await subscribeInPlaceOf(context, vendor, api, unknown, held.map((owned) => owned.id));
     if (gaveWayTo.length === 0) {

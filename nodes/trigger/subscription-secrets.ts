@@ -62,7 +62,7 @@ async function openOnce(context: NodeContext, vendor: VendorDefinition, owned: O
     .then((secret) => {
       // Once per retry period, not per delivery: a flood of requests must not flood the log.
       if (secret === undefined) {
-        context.logger.warn(`${vendor.name} deliveries are refused (401 no_secret): the signing secret stored for this trigger does not open with the credential's API key (was the key changed?). Publish the workflow again to subscribe afresh.`);
+        context.logger.warn(`${vendor.name} deliveries are refused (401 no_secret): the signing secret stored for this trigger does not open with the credential's API key (was the key changed?); the trigger subscribes afresh.`);
       }
       if (opened.size >= MAX_OPENED) opened.delete(opened.keys().next().value ?? '');
       const entry = { secret, at: now };
@@ -74,12 +74,14 @@ async function openOnce(context: NodeContext, vendor: VendorDefinition, owned: O
   return read;
 }
 
-/** The secrets of every subscription the trigger holds (test and production) that the credential opens. */
-export async function deliverySecrets(context: NodeContext, vendor: VendorDefinition, owned: readonly OwnedSubscription[], now = Date.now()): Promise<string[]> {
+/** The secrets of every subscription the trigger holds (test and production) that the credential opens, and the ids of those it does not. */
+export async function deliverySecrets(context: NodeContext, vendor: VendorDefinition, owned: readonly OwnedSubscription[], now = Date.now()) {
   const secrets: string[] = [];
+  const unopened: string[] = [];
   for (const subscription of owned) {
     const secret = 'plainSecret' in subscription ? subscription.plainSecret : (await openOnce(context, vendor, subscription, now)).secret;
-    if (secret !== undefined) secrets.push(secret);
+    if (secret === undefined) unopened.push(subscription.id);
+    else secrets.push(secret);
   }
-  return secrets;
+  return { secrets, unopened };
 }

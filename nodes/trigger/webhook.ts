@@ -47,9 +47,9 @@ function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentia
 async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, checks: OptionChecks) {
   if (vendor.registration.kind === 'api') {
     const held = withKnown(context, context.getWorkflowStaticData('node'));
-    const secrets = await deliverySecrets(context, vendor, held);
+    const { secrets, unopened } = await deliverySecrets(context, vendor, held);
     const receipt = receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
-    if (!receipt.ok && (receipt.reason === 'signature_mismatch' || receipt.reason === 'no_secret')) await checkForLostSubscription(context, vendor, vendor.registration.api, held);
+    if (!receipt.ok && (receipt.reason === 'signature_mismatch' || receipt.reason === 'no_secret')) await checkForLostSubscription(context, vendor, vendor.registration.api, held, unopened);
     return receipt;
   }
   const cached = await signingCredentials(context, vendor);

@@ -1,8 +1,9 @@
-import type { IDataObject, IHookFunctions, INodeType } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeType, IWebhookFunctions } from 'n8n-workflow';
 import { simulatorApiKey, startSimulator, type RunningSimulator } from '../../../simulator';
 import { call } from '../../support/http';
 import { openSecret, sealSecret } from '../../../nodes/trigger/sealed-secret';
-import { hookContext, PRODUCTION_URL, TEST_URL } from '../../support/n8n-context';
+import { deliveryHeaders, freshSample, VENDORS } from '../../../shared';
+import { hookContext, PRODUCTION_URL, TEST_URL, webhookContext } from '../../support/n8n-context';
 import { PACKAGE } from '../../support/packages';
 
 let sim: RunningSimulator;
@@ -88,6 +89,30 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
     expect(current).toHaveLength(1);
     expect(current[0]!.id).not.toBe(hook!.id);
     expect(openSecret(stored().sealedSecret, simulatorApiKey(vendor), binding(current[0]!.id))).toBe(current[0]!.secret);
+  });
+
+  it('subscribes afresh on the first delivery a changed API key cannot verify, and verifies the next one', async () => {
+    const nodeId = `key-changed-${vendor}`;
+    const credentials = { [`${vendor}Api`]: { apiKey: simulatorApiKey(vendor), baseUrl: sim.baseUrl(vendor) } };
+    const parameters = { events: [...events], options: {} };
+    const hooks = hookContext({ nodeType: vendor, parameters, credentials, staticData, nodeId });
+    if (!(await run('checkExists', hooks))) await run('create', hooks);
+    const [hook] = await live();
+    // The user changed the key: the stored secret was sealed under the one before.
+    staticData.subscriptions = { [PRODUCTION_URL]: { id: hook!.id, sealedSecret: sealSecret(hook!.secret, 'the-previous-api-key', { workflowId: WORKFLOW_ID, nodeId, subscriptionId: hook!.id }), createdAt: 1 } };
+    const deliver = async (secret: string) => {
+      const body = Buffer.from(JSON.stringify(freshSample(VENDORS[vendor], events[0], { id: `evt-${secret}`, at: new Date() })));
+      const ctx = webhookContext({ nodeType: vendor, parameters, credentials, staticData, nodeId, body, headers: deliveryHeaders(VENDORS[vendor], body, secret, events[0]) });
+      const result = await (node as INodeType).webhook!.call(ctx.context as IWebhookFunctions);
+      return { ...ctx, result };
+    };
+    const refused = await deliver(hook!.secret);
+    expect(refused.response).toMatchObject({ statusCode: 401, body: { error: 'no_secret' } });
+    const current = await live();
+    expect(current).toHaveLength(1);
+    expect(current[0]!.id).not.toBe(hook!.id);
+    const next = await deliver(current[0]!.secret);
+    expect(next.result.workflowData?.[0]).toHaveLength(1);
   });
 
   it('does not open a sealed secret copied into another node or subscription', async () => {
