@@ -1,9 +1,10 @@
 // `npm run packages:generate`: writes each vendor's n8n community package folder under
-// packages/ and its Zapier app folder under zapier-app/apps/ from its definition, and the
-// vendor index. `--check` writes nothing and lists what
+// packages/ and its Zapier app folder under zapier-app/apps/ from its definition, the
+// vendor index, and the Make blueprints under make/blueprints/. `--check` writes nothing and lists what
 // regenerating would change (exit 1 when anything would).
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { BLUEPRINTS_DIR, blueprintFiles } from '../make/generate-blueprints';
 import { packageFiles, type BuildTools } from './generate/files';
 import { PACKAGES_DIR, packageLayout, ROOT } from './generate/layout';
 import { vendorIndexSource, VENDORS_DIR } from './generate/vendor-index';
@@ -72,9 +73,13 @@ async function main(): Promise<void> {
   }
   const strays = existsSync(PACKAGES_DIR) ? readdirSync(PACKAGES_DIR).filter((name) => name.startsWith('n8n-nodes-') && !expected.has(name)) : [];
   for (const stray of strays) console.error(`packages/${stray} belongs to no vendor in shared/vendors/: remove it.`);
+  const blueprints = blueprintFiles();
+  for (const [name, content] of Object.entries(blueprints)) writeFile(join(BLUEPRINTS_DIR, name), content);
+  const strayBlueprints = existsSync(BLUEPRINTS_DIR) ? readdirSync(BLUEPRINTS_DIR).filter((name) => !Object.hasOwn(blueprints, name)) : [];
+  for (const stray of strayBlueprints) console.error(`make/blueprints/${stray} belongs to no recipe in make/recipes.ts: remove it.`);
   if (check && changes.length > 0) console.error(`Regenerating would change:\n${changes.map((path) => `  ${path.slice(ROOT.length + 1)}`).join('\n')}\nRun npm run packages:generate.`);
   else if (!check) console.log(changes.length === 0 ? 'Packages already up to date.' : `Wrote ${changes.length} files.`);
-  process.exitCode = (check && changes.length > 0) || strays.length > 0 ? 1 : 0;
+  process.exitCode = (check && changes.length > 0) || strays.length > 0 || strayBlueprints.length > 0 ? 1 : 0;
 }
 
 main().catch((error: unknown) => {
