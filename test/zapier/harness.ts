@@ -67,6 +67,20 @@ export function captureLog() {
   return { lines, restore: () => spy.mockRestore() };
 }
 
+/** What a refused delivery leaves: the HaltedError the Zap history shows, and the log lines. */
+export async function refusalOf(perform: () => Promise<unknown>): Promise<{ halted: string; log: string[] }> {
+  const log = captureLog();
+  try {
+    await perform();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'HaltedError') return { halted: error.message, log: log.lines };
+    throw error;
+  } finally {
+    log.restore();
+  }
+  throw new Error('the delivery was not refused');
+}
+
 export interface Loopback {
   sim: RunningSimulator;
   /** Stands in for the Zap's hook URL: keeps every delivery byte for byte. */

@@ -1,6 +1,6 @@
 import { deliveryHeaders, VENDORS, type VendorDefinition } from '../../shared';
 import { call } from '../support/http';
-import { APPS, captureLog, fireAndCatch, keyPaths, loopback, testerFor, triggerOf, zapierRawRequest } from './harness';
+import { APPS, captureLog, fireAndCatch, keyPaths, loopback, refusalOf, testerFor, triggerOf, zapierRawRequest } from './harness';
 
 const env = loopback();
 
@@ -52,7 +52,7 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
     }
   }
 
-  it('yields no item for a forged, unsigned or wrongly keyed request, and logs why', async () => {
+  it('halts a forged, unsigned or wrongly keyed request with its reason, in the Zap history and the log', async () => {
     const delivery = await deliveredTo(vendorId, eventName);
     const body = delivery.body.toString('utf8');
     const forged = body.replace(/"data":\{/, '"data":{"forged":true,');
@@ -64,8 +64,8 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
       { bundle: { authData: {}, rawRequest: zapierRawRequest(delivery) }, reason: 'no_secret' },
     ];
     for (const { bundle, reason } of cases) {
-      const { items, log } = await performLogged(bundle);
-      expect(items).toEqual([]);
+      const { halted, log } = await refusalOf(() => run(trigger.perform, bundle));
+      expect(halted).toContain(`refused (${reason})`);
       expect(log).toEqual([expect.stringContaining(reason)]);
     }
   });
@@ -87,8 +87,8 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
     const body = Buffer.from(JSON.stringify(vendor.events[eventName]!.sample));
     const rawRequest = zapierRawRequest({ headers: deliveryHeaders(vendor, body, SECRET, eventName), body });
     expect((await performLogged({ authData: { secret: SECRET }, rawRequest })).items).toHaveLength(1);
-    const windowed = await performLogged({ authData: { secret: SECRET, replayWindowMinutes: '10' }, rawRequest });
-    expect(windowed).toEqual({ items: [], log: [expect.stringContaining('stale_event: The signed "timestamp"')] });
+    const windowed = await refusalOf(() => run(trigger.perform, { authData: { secret: SECRET, replayWindowMinutes: '10' }, rawRequest }));
+    expect(windowed).toEqual({ halted: expect.stringContaining('(stale_event): The signed "timestamp"'), log: [expect.stringContaining('stale_event: The signed "timestamp"')] });
     const fresh = await deliveredTo(vendorId, eventName);
     expect((await performLogged({ authData: { secret: SECRET, replayWindowMinutes: '10' }, rawRequest: zapierRawRequest(fresh) })).items).toHaveLength(1);
   });
@@ -130,8 +130,8 @@ describe.each(MANUAL_VENDORS)('%s static hooks', (vendorId) => {
     for (const signatureHeader of [42, { name: 'X-Other' }, ['X-Other']]) {
       const { items } = await performLogged({ authData: { secret: SECRET, signatureHeader }, rawRequest: zapierRawRequest(delivery) });
       expect(items).toHaveLength(1);
-      const unsigned = await performLogged({ authData: { secret: SECRET, signatureHeader }, rawRequest: zapierRawRequest(delivery, { drop: vendor.signature.header }) });
-      expect(unsigned).toEqual({ items: [], log: [expect.stringContaining(`missing_signature: The request has no ${vendor.signature.header} header.`)] });
+      const unsigned = await refusalOf(() => run(trigger.perform, { authData: { secret: SECRET, signatureHeader }, rawRequest: zapierRawRequest(delivery, { drop: vendor.signature.header }) }));
+      expect(unsigned.log).toEqual([expect.stringContaining(`missing_signature: The request has no ${vendor.signature.header} header.`)]);
     }
   });
 

@@ -1,3 +1,4 @@
+import { titleCase } from 'title-case';
 import { validateAppDefinition } from 'zapier-platform-schema';
 import { validate as validateTrigger } from 'zapier-platform-schema/lib/schemas/TriggerSchema';
 import { compileApp, serializeApp } from 'zapier-platform-core/src/tools/schema';
@@ -10,6 +11,40 @@ import { APPS, keyPaths, triggerOf } from './harness';
 const definitionOf = (vendorId: VendorId) => serializeApp(compileApp(APPS[vendorId]));
 
 const VENDOR_IDS = Object.keys(APPS) as VendorId[];
+
+/** Zapier's D018 title case: each word capitalised but small words ("of", "the"), acronyms kept. */
+const zapierTitleCase = (label: string) => titleCase(label.replace(/\b[A-Z][a-z]+\b/g, (word) => word.toLowerCase()));
+
+/**
+ * Konver's doc shows company events with `createdAt` "0001-01-01T00:00:00" (an unset .NET date,
+ * no zone); items keep the vendor's values, so its sample draws Zapier's D023 warning.
+ */
+const VENDOR_DOCUMENTED_UNSET = '0001-01-01T00:00:00';
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A sample's value at a Zapier output key (`a__b`, `list[]field` takes the first item). */
+function valueAt(sample: unknown, key: string): unknown {
+  return key.split('__').reduce<unknown>((value, part) => {
+    const [name, child] = part.split('[]') as [string, string | undefined];
+    const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+    if (child === undefined) return inner;
+    return Array.isArray(inner) ? valueAt(inner[0], child) : undefined;
+  }, sample);
+}
+
+function fitsType(value: unknown, type: string): boolean {
+  if (type === 'integer') return Number.isInteger(value);
+  if (type === 'number') return typeof value === 'number';
+  if (type === 'boolean') return typeof value === 'boolean';
+  return typeof value === 'string';
+}
+
+function stringLeaves(value: unknown, path = ''): Array<[string, string]> {
+  if (typeof value === 'string') return [[path, value]];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) => stringLeaves(child, `${path}.${key}`));
+}
 
 describe.each(VENDOR_IDS)('%s Zapier app', (vendorId) => {
   const vendor = VENDORS[vendorId] as VendorDefinition;
@@ -78,6 +113,66 @@ describe.each(VENDOR_IDS)('%s Zapier app', (vendorId) => {
       default: '0',
       helpText: expect.stringContaining(replayDefaultNote(vendor)),
     });
+  });
+});
+
+/**
+ * The integration checks (docs.zapier.com, "Integration check reference") that need no Zapier
+ * account: `zapier-platform validate` runs only the schema locally and sends the rest to Zapier.
+ * D002 (a link to where the API key is) is left out: the vendors' docs name no such page.
+ */
+describe.each(VENDOR_IDS)('%s app against Zapier’s offline-checkable publishing checks', (vendorId) => {
+  const definition = definitionOf(vendorId);
+  const triggers = Object.values(definition.triggers) as Array<{ key: string; noun: string; display: { label: string; description: string }; operation: Record<string, unknown> }>;
+  const authentication = definition.authentication as { fields: Array<{ label: string; helpText?: string }>; connectionLabel: string };
+  const texts = [...triggers.flatMap((trigger) => Object.values(trigger.display)), ...authentication.fields.map((field) => field.helpText ?? '')];
+
+  it('D018: labels are in title case, and short', () => {
+    const labels = [...triggers.map((trigger) => trigger.display.label), ...authentication.fields.map((field) => field.label)];
+    for (const label of labels) {
+      expect([label, zapierTitleCase(label)]).toEqual([label, label]);
+      expect(label.length).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it('D021: trigger descriptions start "Triggers when " and end with a period; nouns are short and in the label', () => {
+    for (const { display, noun } of triggers) {
+      expect(display.description).toMatch(/^Triggers when .+\.$/);
+      expect(noun.split(' ').length).toBeLessThanOrEqual(4);
+      expect(display.label).toContain(noun);
+    }
+  });
+
+  it('D006, D012: every hook trigger lists samples (performList) and has a static sample with an id', () => {
+    for (const { operation } of triggers) expect(operation).toMatchObject({ type: 'hook', performList: expect.any(String), sample: { id: expect.any(String) } });
+  });
+
+  it('D003, D011: the connection label names no secret; no help text repeats its label', () => {
+    expect(authentication.connectionLabel).not.toMatch(/apiKey|secret|password|token/i);
+    for (const { label, helpText } of authentication.fields) expect(helpText?.trim().toLowerCase()).not.toBe(label.toLowerCase());
+  });
+
+  it('D007, D008, D025: texts hold no plain-http, bare or script URLs', () => {
+    for (const text of texts) {
+      expect(text).not.toMatch(/http:\/\/|javascript:/i);
+      // A URL is a markdown link's target or in backticks.
+      expect(text.replace(/\]\(https:\/\/[^)\s]+\)|`[^`]*`/g, '')).not.toMatch(/https:\/\//);
+    }
+  });
+
+  it('D023, D024: sample values fit their output field types, and dates are ISO-8601 with a zone', () => {
+    for (const { key, operation } of triggers) {
+      const { sample, outputFields } = operation as { sample: Record<string, unknown>; outputFields: Array<{ key: string; type?: string }> };
+      for (const field of outputFields) {
+        const value = valueAt(sample, field.key);
+        if (value === undefined || value === null || field.type === undefined) continue;
+        expect([key, field.key, fitsType(value, field.type)]).toEqual([key, field.key, true]);
+      }
+      for (const [path, value] of stringLeaves(sample)) {
+        if (!/^\d{4}-\d{2}-\d{2}[T ]/.test(value) || value === VENDOR_DOCUMENTED_UNSET) continue;
+        expect([key, path, value]).toEqual([key, path, expect.stringMatching(ISO_DATE_TIME)]);
+      }
+    }
   });
 });
 

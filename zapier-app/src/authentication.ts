@@ -19,7 +19,7 @@ function signatureHeaderField(vendor: VendorDefinition): AuthField[] {
 
 /**
  * The replay window sits with the other verification settings, in the connection. Zapier answers
- * the vendor before `perform` runs, so a refused delivery yields no item and a line in the Zap's log.
+ * the vendor before `perform` runs, so a stale delivery is not retried: it shows as halted in the Zap history.
  */
 function replayWindowField(vendor: VendorDefinition): AuthField[] {
   return [

@@ -2,7 +2,10 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { z } from 'zod/v4';
 import { receive, removalAccepted, subscriptionGone, type HeaderMap, type SubscriptionApi, type VendorDefinition } from '../../shared';
 import { verificationOptions } from './authentication';
+import { zapOf } from './claims';
+import { isRepeatedDelivery } from './dedupe';
 import { listedItems, toItem, type TriggerItem } from './items';
+import { refuseDelivery } from './refusals';
 import { callVendor, readAnswer } from './vendor-api';
 
 /** What `performSubscribe` returns; Zapier keeps it and hands it back as `bundle.subscribeData`. */
@@ -19,23 +22,27 @@ export function vendorHeaders(zapierHeaders: Readonly<Record<string, string>>): 
 
 /**
  * Turns one delivery into at most one item. Nothing is parsed before its signature passed,
- * unless the connection visibly turned verification off; whatever is refused
- * (a bad or missing signature, a body that is not an event, another event) yields no item and
- * says why in the Zap's log, since Zapier answers the vendor before `perform` runs.
+ * unless the connection visibly turned verification off. A refused delivery (no raw body, a bad
+ * or missing signature, a body that is not an event, a stale event) shows in the Zap history; a
+ * signed event of another type is only logged, since a vendor-wide subscription sends those
+ * rightly; a repeat of a delivery this Zap already ran yields nothing.
  */
 export function hookPerform(vendor: VendorDefinition, eventName: string) {
   return async (zapier: ZObject, bundle: Bundle): Promise<TriggerItem[]> => {
-    const refuse = (why: string) => {
-      zapier.console.log(`${vendor.name} ${eventName} trigger: delivery ignored, ${why}`);
-      return [];
-    };
+    const subscription = subscribeData.safeParse(bundle.subscribeData);
+    const zap = zapOf(subscription.data?.id, bundle);
     const request = bundle.rawRequest;
-    if (typeof request?.content !== 'string') return refuse('Zapier passed no raw request body, so the signature cannot be checked.');
-    const secret = subscribeData.safeParse(bundle.subscribeData);
-    const options = verificationOptions(vendor, bundle, secret.success ? secret.data.secret : undefined, new Date());
+    if (typeof request?.content !== 'string') {
+      return refuseDelivery(zapier, vendor, eventName, zap, 'no_raw_body', 'Zapier passed no raw request body, so the signature cannot be checked.');
+    }
+    const options = verificationOptions(vendor, bundle, subscription.data?.secret, new Date());
     const receipt = receive(vendor, Buffer.from(request.content, 'utf8'), vendorHeaders(request.headers ?? {}), options);
-    if (!receipt.ok) return refuse(`${receipt.reason}: ${receipt.message}`);
-    if (receipt.eventType !== eventName) return refuse(`it is a ${receipt.eventType ?? 'typeless'} event, not ${eventName}.`);
+    if (!receipt.ok) return refuseDelivery(zapier, vendor, eventName, zap, receipt.reason, receipt.message);
+    if (receipt.eventType !== eventName) {
+      zapier.console.log(`${vendor.name} ${eventName} trigger: delivery ignored, it is a ${receipt.eventType ?? 'typeless'} event, not ${eventName}.`);
+      return [];
+    }
+    if (await isRepeatedDelivery(zapier, vendor, zap, eventName, receipt.dedupeKey)) return [];
     return [toItem(vendor, receipt, receipt.verified)];
   };
 }

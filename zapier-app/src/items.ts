@@ -15,9 +15,10 @@ export type TriggerItem = JsonObject & { readonly id: string };
 type ParsedEvent = Extract<ParseResult<VendorDefinition>, { ok: true }>;
 
 /**
- * Zapier dedupes on `id`, so it holds the core's dedupe key (the vendor's event id, else a
- * digest of the raw body), equal for retries of one event. A payload `id` of its own would be
- * shadowed by it, so that one is kept as `convhooks.payloadId`.
+ * `id` holds the core's dedupe key (the vendor's event id, else a digest of the raw body), equal
+ * for retries of one event: Zapier dedupes listed items on it, and hook deliveries are deduped on
+ * it by the trigger itself (Zapier dedupes no hooks). A payload `id` of its own would be shadowed
+ * by it, so that one is kept as `convhooks.payloadId`.
  */
 export function toItem(vendor: VendorDefinition, parsed: ParsedEvent, verified: boolean): TriggerItem {
   const { id: payloadId, ...payload } = parsed.body;
