@@ -45,14 +45,15 @@ export function noteResubscribed(context: IWebhookFunctions, vendor: VendorDefin
 interface CaughtUp {
   /** The activation this process caught up after. */
   readonly activatedAt: number;
+  /**
+   * What this process still owes a catch-up of, whatever the activation: a failed poll's window,
+   * or the time it refused deliveries. Deliveries taken meanwhile (perhaps by other processes)
+   * move `lastSeen` past it, and the window of a process that has taken some ends at the
+   * activation: the next catch-up covers this window too, or it would miss what it owes.
+   */
+  readonly owed?: Window;
   /** Set when a poll failed: the next delivery from then on tries again. */
   readonly retryAt?: number;
-  /**
-   * The failed poll's window. Deliveries taken until the retry move `lastSeen` past the gap, and
-   * this process has taken some by then, which would end the retry's window at the activation:
-   * the retry covers this window too, or it would miss what the failed poll was for.
-   */
-  readonly retryOver?: Window;
 }
 
 /** Per trigger, in this process: an empty map is what "n8n (re)started" looks like from inside. */
@@ -82,7 +83,7 @@ const ACTIVATION_WAIT_MS = 2_000;
 /** Whether a catch-up is due; claimed before polling, so deliveries arriving meanwhile do not poll again. */
 function claim(scope: string, live: LivePeriod, now: number): boolean {
   const done = caughtUp.get(scope);
-  if (done !== undefined && done.activatedAt === live.activatedAt && (done.retryAt === undefined || now < done.retryAt)) return false;
+  if (done !== undefined && done.activatedAt === live.activatedAt && (done.owed === undefined || (done.retryAt !== undefined && now < done.retryAt))) return false;
   rememberBounded(caughtUp, scope, { activatedAt: live.activatedAt }, MAX_TRIGGERS);
   return true;
 }
@@ -100,10 +101,16 @@ interface Window {
   readonly until: number;
 }
 
-/** The window of a poll that failed after this activation; a retry covers it too. */
-function failedPollOver(scope: string, live: LivePeriod): Window | undefined {
-  const failed = caughtUp.get(scope);
-  return failed?.activatedAt === live.activatedAt ? failed.retryOver : undefined;
+/**
+ * Notes a delivery this process refused while n8n had the activation down. A stopping n8n ends
+ * with the process, but a main instance stepped down from leader goes on, and refused for a while
+ * what was made after the new leader's activation, which no other catch-up reaches: it owes them.
+ */
+function owe(scope: string, vendor: VendorDefinition, now: number): void {
+  const done = caughtUp.get(scope);
+  const from = Math.min(done?.owed?.from ?? now, now - vendor.delivery.timeoutMs);
+  const until = Math.max(done?.owed?.until ?? now, now);
+  rememberBounded(caughtUp, scope, { activatedAt: done?.activatedAt ?? Number.NaN, owed: { from, until }, retryAt: done?.retryAt }, MAX_TRIGGERS);
 }
 
 /**
@@ -126,12 +133,12 @@ function failedPollOver(scope: string, live: LivePeriod): Window | undefined {
 function windowOf(vendor: VendorDefinition, poll: RecentEventsPoll, live: LivePeriod, scope: string, now: number): Window {
   const tookHere = takenHere.has(scope);
   const reach = tookHere ? vendor.delivery.timeoutMs : 0;
-  const failed = failedPollOver(scope, live);
-  const gapBegan = Math.min((live.lastSeen ?? live.since) - reach, failed?.from ?? Number.POSITIVE_INFINITY);
+  const owed = caughtUp.get(scope)?.owed;
+  const gapBegan = Math.min((live.lastSeen ?? live.since) - reach, owed?.from ?? Number.POSITIVE_INFINITY);
   const from = Math.max(live.since, gapBegan, now - poll.maxAgeMinutes * 60_000);
   const downSinceActivation = live.activatedAt < STARTED_AT || (live.atStart && !tookHere);
   const until = downSinceActivation ? now : Math.min(now, live.activatedAt);
-  return { from, until: Math.max(until, failed?.until ?? Number.NEGATIVE_INFINITY) };
+  return { from, until: Math.max(until, owed?.until ?? Number.NEGATIVE_INFINITY) };
 }
 
 const timeOf = (vendor: VendorDefinition, json: IDataObject): number => {
@@ -185,7 +192,7 @@ async function poll(context: IWebhookFunctions, vendor: VendorDefinition, recent
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') items.push(...answer.value);
     else {
-      rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, retryAt: now + RETRY_AFTER_MS, retryOver: window }, MAX_TRIGGERS);
+      rememberBounded(caughtUp, triggerScope(context), { activatedAt: live.activatedAt, owed: window, retryAt: now + RETRY_AFTER_MS }, MAX_TRIGGERS);
       const reason = answer.reason instanceof Error ? answer.reason.message : String(answer.reason);
       context.logger.warn(`${vendor.name} catch-up could not read recent ${types[index]} events (${reason}); the trigger tries again on a delivery a minute from now.`);
     }
@@ -236,7 +243,9 @@ function catchUpSetUp(context: IWebhookFunctions, vendor: VendorDefinition): { r
 export async function mayTakeDelivery(context: IWebhookFunctions, vendor: VendorDefinition): Promise<boolean> {
   // The activation is nearly always up: one lookup then, and catch-up's setup is read only when it is down.
   const down = activationDown(context);
-  return down === undefined || catchUpSetUp(context, vendor) === undefined || (await reactivatedWithin(down, ACTIVATION_WAIT_MS));
+  if (down === undefined || catchUpSetUp(context, vendor) === undefined || (await reactivatedWithin(down, ACTIVATION_WAIT_MS))) return true;
+  owe(triggerScope(context), vendor, Date.now());
+  return false;
 }
 
 /**

@@ -357,6 +357,35 @@ describe('Converc deliveries while n8n has taken the trigger\'s activation down'
     }
   });
 
+  it('are recovered by the main instance that refused them once it takes deliveries again, after stepping down from leader while the new leader activated', async () => {
+    const t = trigger();
+    const newLeader = anotherProcess();
+    await t.activate('activate');
+    const leading = await t.watch('activate');
+    // Both mains serve webhooks: each has taken deliveries.
+    await t.deliver((await fire()).body, { via: newLeader });
+    await t.deliver((await fire()).body);
+    await leading.closeFunction!();
+    await t.activate('leadershipChange');
+    await pastActivation();
+    const refused = [await fire('call.ended'), await fire('call.ended')];
+    for (const event of refused) expect((await t.deliver(event.body)).response.statusCode).toBe(503);
+    // The new leader takes the next one: the refused ones were made after its activation, so its catch-up leaves them.
+    const taken = await fire('call.ended');
+    expect(ids((await t.deliver(taken.body, { via: newLeader })).items)).toEqual([taken.id]);
+    const secret = await t.secret();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 31_000);
+    try {
+      const next = await fire('call.ended');
+      const after = await t.deliver(next.body, { signWith: secret });
+      expect(after.response).toEqual({ statusCode: 200, body: { received: true } });
+      expect(recovered(after.items)).toEqual(refused.map((event) => event.id));
+      expect(ids(after.items).at(-1)).toBe(next.id);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('stay taken when the old activation closes after the new one began', async () => {
     const t = trigger();
     await t.activate('activate');
