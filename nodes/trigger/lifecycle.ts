@@ -145,8 +145,6 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
       }
       const remote = (await listRemote(this, vendor, api)).find((subscription) => subscription.id === owned.id);
       if (remote === undefined || !subscriptionMatches(remote, url, wantedEvents(this, vendor))) return false;
-      // An earlier version stored it in plain text; n8n saves static data after this check.
-      if ('plainSecret' in owned) rememberSubscription(staticData, url, { id: owned.id, sealedSecret: (await sealerForTrigger(this, vendor))(owned.id, secret), createdAt: owned.createdAt });
       noteActivation(this, vendor);
       return true;
     },

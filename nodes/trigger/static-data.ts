@@ -2,23 +2,23 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * What the node keeps of one subscription it created. The vendor shows the signing secret only
- * in its answer to the create call, so this is its only copy: sealed (see sealed-secret.ts), or,
- * as an earlier version left it, in plain text until the next activation seals it.
+ * What the node knows of one subscription it created. The vendor shows the signing secret only
+ * in its answer to the create call, so static data holds its only lasting copy, sealed (see
+ * sealed-secret.ts); the process that created it keeps it in plain text while n8n saves
+ * (known-subscriptions.ts).
  */
 export type OwnedSubscription = ({ readonly id: string; readonly sealedSecret: string } | { readonly id: string; readonly plainSecret: string }) & {
   /**
    * When the trigger created it, in ms: of two records for one URL the later one is current.
-   * Records written by earlier versions have none and count as older than any that does.
+   * A record without one (an imported workflow) counts as older than any that has one.
    */
   readonly createdAt?: number;
 };
 
-/** As stored: `secret` is the plain-text field of earlier versions; `createdAt` an ISO timestamp. */
+/** As stored, from the database or an imported workflow; `createdAt` an ISO timestamp. */
 interface StoredSubscription {
   id?: unknown;
   sealedSecret?: unknown;
-  secret?: unknown;
   createdAt?: unknown;
 }
 
@@ -29,8 +29,6 @@ interface StoredSubscription {
 interface TriggerStaticData {
   subscriptions?: Record<string, StoredSubscription>;
   dedupe?: RecentKeys;
-  /** What an earlier version kept instead of `dedupe`: keys oldest first, copied whole on every delivery. */
-  seen?: string[];
   live?: StoredLivePeriod;
 }
 
@@ -46,12 +44,9 @@ const view = (staticData: IDataObject) => staticData as TriggerStaticData;
 
 /** Static data comes from the database and from imported workflows: an entry of another shape is no subscription. */
 function read(stored: StoredSubscription | undefined): OwnedSubscription | undefined {
-  if (typeof stored !== 'object' || stored === null || typeof stored.id !== 'string') return undefined;
+  if (typeof stored !== 'object' || stored === null || typeof stored.id !== 'string' || typeof stored.sealedSecret !== 'string') return undefined;
   const createdAt = typeof stored.createdAt === 'string' ? Date.parse(stored.createdAt) : Number.NaN;
-  const stamp = Number.isNaN(createdAt) ? {} : { createdAt };
-  if (typeof stored.sealedSecret === 'string') return { id: stored.id, sealedSecret: stored.sealedSecret, ...stamp };
-  if (typeof stored.secret === 'string' && stored.secret !== '') return { id: stored.id, plainSecret: stored.secret, ...stamp };
-  return undefined;
+  return Number.isNaN(createdAt) ? { id: stored.id, sealedSecret: stored.sealedSecret } : { id: stored.id, sealedSecret: stored.sealedSecret, createdAt };
 }
 
 export function ownedSubscription(staticData: IDataObject, url: string): OwnedSubscription | undefined {
@@ -81,15 +76,14 @@ export function forgetSubscription(staticData: IDataObject, url: string): void {
 const MAX_SEEN_KEYS = 1000;
 
 /**
- * Dedupe keys of recent deliveries as a ring, stored as `{ "keys": [...], "next": 17, "form":
- * "sha256/128" }`: at most MAX_SEEN_KEYS keys, and `next` is the slot the next key takes, the
- * oldest once the ring is full. A delivery writes one slot instead of copying the list; n8n
- * marks static data changed on a write into a nested array as well, so the slot is saved.
+ * Dedupe keys of recent deliveries as a ring, stored as `{ "keys": [...], "next": 17 }`: at most
+ * MAX_SEEN_KEYS keys, and `next` is the slot the next key takes, the oldest once the ring is
+ * full. A delivery writes one slot instead of copying the list; n8n marks static data changed on
+ * a write into a nested array as well, so the slot is saved.
  */
 interface RecentKeys {
   keys: string[];
   next: number;
-  form?: typeof STORED_FORM;
 }
 
 /**
@@ -97,7 +91,6 @@ interface RecentKeys {
  * key, so the ring keeps a 128-bit digest of each key (22 characters where a key takes up to
  * 80): that write is most of what a delivery costs beyond n8n's own work.
  */
-const STORED_FORM = 'sha256/128';
 const stored = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 22);
 
 /** Static data may come from an imported workflow: a ring of another shape is started afresh rather than trusted. */
@@ -109,15 +102,7 @@ function isRing(value: unknown): value is RecentKeys {
 
 function recentKeys(staticData: IDataObject): RecentKeys {
   const data = view(staticData);
-  if (data.dedupe !== undefined && !isRing(data.dedupe)) data.dedupe = { keys: [], next: 0, form: STORED_FORM };
-  if (data.dedupe === undefined) {
-    // Keys an earlier version left behind still count as seen, up to the ring's size.
-    const keys = (Array.isArray(data.seen) ? data.seen : []).slice(-MAX_SEEN_KEYS);
-    delete data.seen;
-    data.dedupe = { keys, next: keys.length % MAX_SEEN_KEYS };
-  }
-  // Rings written before the digests held the keys themselves; taken over once, in place.
-  if (data.dedupe.form !== STORED_FORM) data.dedupe = { keys: data.dedupe.keys.map((key) => stored(String(key))), next: data.dedupe.next, form: STORED_FORM };
+  if (!isRing(data.dedupe)) data.dedupe = { keys: [], next: 0 };
   return data.dedupe;
 }
 

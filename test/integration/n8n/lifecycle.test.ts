@@ -66,17 +66,6 @@ describe.each(cases)('$vendor lifecycle', ({ vendor, node, events, otherEvents, 
     expect(await run('checkExists', context())).toBe(true);
   });
 
-  it('seals a secret an earlier version stored in plain text at the next activation, keeping the subscription', async () => {
-    await activate();
-    const [hook] = await live();
-    staticData.subscriptions = { [PRODUCTION_URL]: { id: hook!.id, secret: hook!.secret } };
-    await activate();
-    expect((await live()).map((current) => current.id)).toEqual([hook!.id]);
-    expect(stored()).toEqual({ id: hook!.id, sealedSecret: expect.stringMatching(/^v1\./) });
-    expect(JSON.stringify(staticData)).not.toContain(hook!.secret);
-    expect(openSecret(stored().sealedSecret, simulatorApiKey(vendor), binding(hook!.id))).toBe(hook!.secret);
-  });
-
   it('subscribes afresh when the credential no longer opens the stored secret (the API key was changed)', async () => {
     await activate();
     const [hook] = await live();

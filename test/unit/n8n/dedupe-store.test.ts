@@ -116,13 +116,13 @@ describe('a Konvox trigger running without verification', () => {
 });
 
 describe('dedupe keys in static data', () => {
-  const ring = (staticData: IDataObject) => staticData.dedupe as { keys: string[]; next: number; form: string };
+  const ring = (staticData: IDataObject) => staticData.dedupe as { keys: string[]; next: number };
 
   it('keeps the last 1 000 keys in a ring written one slot at a time', () => {
     const staticData: IDataObject = {};
     for (let index = 0; index < 1000; index += 1) seenBefore(staticData, digest(index));
     const { keys } = ring(staticData);
-    expect(ring(staticData)).toEqual({ keys: expect.any(Array), next: 0, form: 'sha256/128' });
+    expect(ring(staticData)).toEqual({ keys: expect.any(Array), next: 0 });
     expect(seenBefore(staticData, digest(1000))).toBe(false);
     expect(ring(staticData).keys).toBe(keys);
     expect(ring(staticData)).toMatchObject({ next: 1 });
@@ -131,14 +131,12 @@ describe('dedupe keys in static data', () => {
     expect([digest(1), digest(999), digest(1000)].map((key) => seenBefore(staticData, key))).toEqual([false, true, true]);
   });
 
-  it('takes over the list an earlier version left, oldest first, and drops the old field', () => {
-    const staticData: IDataObject = { subscriptions: {}, seen: Array.from({ length: 1000 }, (_, index) => digest(index)) };
-    expect(seenBefore(staticData, digest(999))).toBe(true);
-    expect(staticData).not.toHaveProperty('seen');
-    expect(seenBefore(staticData, digest(1000))).toBe(false);
-    expect(seenBefore(staticData, digest(1))).toBe(true);
-    expect(seenBefore(staticData, digest(0))).toBe(false);
-    expect(Object.keys(staticData)).toEqual(['subscriptions', 'dedupe']);
+  it('starts afresh from a ring of another shape, as an imported workflow may hold', () => {
+    for (const dedupe of [{ keys: 'x', next: 0 }, { keys: [], next: 1000 }, { keys: [], next: -1 }, ['a'], null]) {
+      const staticData: IDataObject = { dedupe } as IDataObject;
+      expect(seenBefore(staticData, digest(0))).toBe(false);
+      expect(ring(staticData)).toEqual({ keys: [expect.any(String)], next: 1 });
+    }
   });
 
   it('stores a 22-character digest of each key, never the key itself', () => {
@@ -148,16 +146,6 @@ describe('dedupe keys in static data', () => {
     expect(ring(staticData).keys).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{22}$/)]);
     expect(JSON.stringify(staticData)).not.toContain('ab'.repeat(32));
     expect(seenBefore(staticData, key)).toBe(true);
-  });
-
-  it('takes over a ring of whole keys an earlier version wrote, in place', () => {
-    const staticData: IDataObject = { dedupe: { keys: [digest(0), digest(1)], next: 2 } };
-    expect(seenBefore(staticData, digest(1))).toBe(true);
-    expect(ring(staticData)).toMatchObject({ next: 2, form: 'sha256/128' });
-    expect(ring(staticData).keys).not.toContain(digest(1));
-    expect(seenBefore(staticData, digest(0))).toBe(true);
-    expect(seenBefore(staticData, digest(2))).toBe(false);
-    expect(ring(staticData)).toMatchObject({ next: 3 });
   });
 
   it('marks static data changed when a slot is written, as n8n loads it from the database', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 import { deliveryHeaders, freshSample, replayDefaultNote, VENDORS, type VendorDefinition, type VendorId } from '../../../shared';
+import { sealSecret } from '../../../nodes/trigger/sealed-secret';
 import { seenBefore } from '../../../nodes/trigger/static-data';
 import { webhookContext } from '../../support/n8n-context';
 import { PACKAGE } from '../../support/packages';
@@ -24,10 +25,17 @@ interface Delivery {
   rawBodyLazily?: boolean;
 }
 
-function setupFor(vendor: VendorDefinition, staticData: IDataObject | undefined, credential: IDataObject | undefined) {
+const API_KEY = 'api-key';
+
+/** What `create` leaves behind: the subscription's one-time secret, sealed under the credential's API key for one node. */
+const subscribed = (nodeId: string): IDataObject => ({
+  subscriptions: { [PRODUCTION_URL]: { id: 'sub-1', sealedSecret: sealSecret(SECRET, API_KEY, { workflowId: 'workflow-1', nodeId, subscriptionId: 'sub-1' }) } },
+});
+
+function setupFor(vendor: VendorDefinition, nodeId: string, staticData: IDataObject | undefined, credential: IDataObject | undefined) {
   if (vendor.registration.kind === 'api') {
-    // What `create` left behind: the subscription's one-time secret.
-    return { credentials: {}, staticData: staticData ?? { subscriptions: { [PRODUCTION_URL]: { id: 'sub-1', secret: SECRET } } } };
+    // Nothing listens at the base URL: a refused delivery's check for a lost subscription fails at once.
+    return { credentials: { [`${vendor.id}Api`]: { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9' } }, staticData: staticData ?? subscribed(nodeId) };
   }
   return { credentials: { [`${vendor.id}WebhookApi`]: { secret: SECRET, ...credential } }, staticData: staticData ?? {} };
 }
@@ -36,11 +44,12 @@ async function deliver(vendorId: VendorId, event: string, delivery: Delivery = {
   const vendor = VENDORS[vendorId] as VendorDefinition;
   const body = delivery.body ?? freshBody(vendor, event);
   const headers = delivery.headers ?? deliveryHeaders(vendor, body, SECRET, event);
-  const { credentials, staticData } = setupFor(vendor, delivery.staticData, delivery.credential);
+  const nodeId = delivery.nodeId ?? `node-${randomUUID()}`;
+  const { credentials, staticData } = setupFor(vendor, nodeId, delivery.staticData, delivery.credential);
   const ctx = webhookContext({
     nodeType: vendorId,
     credentialId: delivery.credentialId,
-    nodeId: delivery.nodeId,
+    nodeId,
     parameters: { events: delivery.events ?? ['*'], options: delivery.options ?? {} },
     credentials,
     staticData,
@@ -116,12 +125,13 @@ describe.each(Object.keys(NODES) as VendorId[])('%s trigger refuses', (vendorId)
 
   it('a repeated delivery once dedupe has seen it, but not with dedupe off', async () => {
     const body = freshBody(vendor, event);
-    const staticData: IDataObject = vendor.registration.kind === 'api' ? { subscriptions: { [PRODUCTION_URL]: { id: 's', secret: SECRET } } } : {};
-    const first = await deliver(vendorId, event, { body, staticData });
-    const second = await deliver(vendorId, event, { body, staticData });
+    const nodeId = `repeats-${vendorId}-${event}`;
+    const staticData: IDataObject = vendor.registration.kind === 'api' ? subscribed(nodeId) : {};
+    const first = await deliver(vendorId, event, { body, staticData, nodeId });
+    const second = await deliver(vendorId, event, { body, staticData, nodeId });
     expect(first.result.workflowData).toHaveLength(1);
     expect(second.result).toEqual({ webhookResponse: { received: true, duplicate: true } });
-    const third = await deliver(vendorId, event, { body, staticData, options: { dedupe: false } });
+    const third = await deliver(vendorId, event, { body, staticData, nodeId, options: { dedupe: false } });
     expect(third.result.workflowData).toHaveLength(1);
   });
 });
