@@ -4,12 +4,13 @@
 // ratio to a baseline measured in the same run.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { triggerPackageFolders } from '../harness/n8n-packages';
 import { describeSettings, WEBHOOK_VOLUME_SETTINGS } from '../harness/n8n-tuning';
 import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
 import { harnessPort } from '../harness/ports';
+import { currentRun, measuredPage, RESULTS_PAGES, writeResultsPage } from '../harness/results-page';
 import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
 import { benchCore, type CoreRow } from './core';
@@ -113,7 +114,8 @@ function queueResults(scale: Record<string, Throughput>, connections: number): B
 }
 
 async function main() {
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), loadAverageAtStart: loadavg() };
+  const run = currentRun();
+  const machine = { ...run, node: process.version, loadAverageAtStart: loadavg() };
   console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverageAtStart.map((value) => value.toFixed(2)).join(' ')}`);
   const core = PARTS.has('core') ? benchCore() : [];
   const load: BenchLoad = { connections: Number(process.env.BENCH_CONCURRENCY ?? 10), seconds: Number(process.env.BENCH_SECONDS ?? 12) };
@@ -158,7 +160,7 @@ async function main() {
   const file = join(ARTIFACTS_DIR, 'bench.json');
   const n8n = Object.fromEntries(runs.map(({ setting, row }) => [setting.name, { env: setting.env, ...row }]));
   writeFileSync(file, `${JSON.stringify({ machine: { ...machine, loadAverageAtEnd }, load, results, core, n8n, scale, package: pkg, table }, null, 2)}\n`);
-  console.log(`Written to ${file}`);
+  console.log(`Written to ${file} and ${writeResultsPage(RESULTS_PAGES.bench, measuredPage(RESULTS_PAGES.bench, run, table))}`);
 }
 
 main().catch((error: unknown) => {

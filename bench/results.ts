@@ -29,7 +29,7 @@ export function measuredOnly(measure: string, value: number, target?: Target): B
 const figure = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2));
 const targetText = (target: Target) => ('atLeast' in target ? `≥ ${target.atLeast}` : `≤ ${target.atMost}`);
 
-/** The rows as the Markdown table the README shows. */
+/** The rows as the Markdown table of docs/results/bench.md. */
 export function resultsTable(results: readonly BenchResult[]): string {
   const rows = results.map((row) => {
     const cells = [

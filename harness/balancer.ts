@@ -20,7 +20,7 @@ export interface Routed {
   readonly processor: number;
 }
 
-/** The upstream block as the README gives it, plus what a harness needs: one worker, files in `prefix`. */
+/** The upstream block as docs/operations.md gives it, plus what a harness needs: one worker, files in `prefix`. */
 interface BalancerState {
   readonly routing: Routing;
   /** Processors taken out of the rotation, as an operator does before restarting one. */

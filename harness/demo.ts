@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     simulator: { port: SIMULATOR_PORT, onAttempt: (attempt) => printDeliveries && console.log(`  [simulator] ${describeAttempt(attempt)}`) },
   });
   started.stack = stack;
-  console.log(`n8n runs with the settings recommended for webhook volume (README, "Tuning n8n for webhook volume"): ${describeSettings(WEBHOOK_VOLUME_SETTINGS)}`);
+  console.log(`n8n runs with the settings recommended for webhook volume (docs/operations.md, "Tuning n8n for webhook volume"): ${describeSettings(WEBHOOK_VOLUME_SETTINGS)}`);
 
   const sendLines: string[] = [];
   for (const vendorId of VENDOR_IDS) {

@@ -71,7 +71,7 @@ export async function subscriptionHeld(stack: N8nStack, vendor: VendorId, workfl
 /**
  * Resolves once the workflow's static data reads the same twice in a row. A delivery answered a
  * moment ago may not have written its copy back yet: a check of the static data made before that
- * write lands can see what the write then undoes (README, "Changing a live trigger's events").
+ * write lands can see what the write then undoes (docs/design/lost-subscription.md).
  */
 export async function settledStaticData(stack: N8nStack, workflowId: string): Promise<void> {
   // Unset until the first read, so the two reads compared are always waitFor's poll interval apart.

@@ -1,14 +1,14 @@
 // `npm run loss-windows`: every vendor's loss window in a real n8n, single process and queue
-// mode (round-robin and routed by path). Prints the table and writes artifacts/loss-windows.json.
-import { execFileSync } from 'node:child_process';
+// mode (round-robin and routed by path). Prints the table and writes artifacts/loss-windows.json
+// and docs/results/loss-windows.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { VENDOR_IDS } from '../shared';
 import { measureLossWindows, queueRestarts, singleProcessRestarts, type LossCase, type LossRow } from '../harness/loss-window';
-import { lossTable } from '../harness/loss-window-report';
-import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
+import { lossPage, lossTable } from '../harness/loss-window-report';
+import { ARTIFACTS_DIR } from '../harness/paths';
 import { harnessPort } from '../harness/ports';
+import { currentRun, measuredPage, RESULTS_PAGES, writeResultsPage } from '../harness/results-page';
 import type { Routing } from '../harness/balancer';
 import { startQueueStack } from '../harness/queue-stack';
 import { startStack } from '../harness/stack';
@@ -18,7 +18,7 @@ const LEAD_MS = Number(process.env.LOSS_LEAD_MS ?? 5000);
 const REPUBLISHES: LossCase[] = ['republish-unchanged', 'republish-events'];
 /**
  * `single`, `queue` (nginx's default, round-robin) and `queue-by-path` (every request for one path
- * to one processor, the routing the README recommends), all three by default: name some to
+ * to one processor, the routing docs/operations.md recommends), all three by default: name some to
  * measure them again after a change that touches only them.
  */
 const SETUPS = new Set((process.env.LOSS_SETUPS ?? 'single,queue,queue-by-path').split(','));
@@ -26,8 +26,6 @@ const QUEUE_SETUPS: { setup: string; routing: Routing; mode: string }[] = [
   { setup: 'queue', routing: 'round-robin', mode: 'queue mode' },
   { setup: 'queue-by-path', routing: 'by-path', mode: 'queue mode, by path' },
 ];
-
-const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
 async function main(): Promise<void> {
   const rows: LossRow[] = [];
@@ -52,11 +50,10 @@ async function main(): Promise<void> {
   }
   const table = lossTable(rows);
   console.log(`\n${table}\n`);
+  const header = currentRun();
   const run = {
-    commit: git('rev-parse', '--short', 'HEAD'),
-    uncommittedChanges: git('status', '--porcelain', '--untracked-files=no') !== '',
-    date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    ...header,
+    node: process.version,
     ratePerSecondPerVendor: RATE_PER_SECOND,
     leadMs: LEAD_MS,
     setups: [...SETUPS],
@@ -64,7 +61,8 @@ async function main(): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = join(ARTIFACTS_DIR, 'loss-windows.json');
   writeFileSync(file, `${JSON.stringify({ run, rows, table }, null, 2)}\n`);
-  console.log(`Written to ${file}`);
+  const page = measuredPage(RESULTS_PAGES.lossWindows, header, lossPage(rows, RATE_PER_SECOND));
+  console.log(`Written to ${file} and ${writeResultsPage(RESULTS_PAGES.lossWindows, page)}`);
 }
 
 main().catch((error: unknown) => {

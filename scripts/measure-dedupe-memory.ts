@@ -1,5 +1,5 @@
 // Measures the heap one dedupe key costs in the trigger's process-wide store, for the figure
-// quoted in nodes/trigger/dedupe-store.ts and the README. The keys come from the core's
+// quoted in nodes/trigger/dedupe-store.ts. The keys come from the core's
 // parseEvent, as a delivery makes them; the heap needs collecting between readings:
 //   node --expose-gc --import tsx scripts/measure-dedupe-memory.ts
 import { randomUUID } from 'node:crypto';

@@ -3,6 +3,7 @@ import { parseEvent } from '../../shared/parse-event';
 import type { RecentEventsPoll } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
 import { isRepeatedDelivery } from './dedupe';
+import { eventItem } from './item';
 import { isSelected, selectedEvents } from './event-selection';
 import { activationDown, reactivatedWithin } from './live-activation';
 import { rememberBounded, triggerScope } from './process-memory';
@@ -165,17 +166,7 @@ function recoveredItems(context: IWebhookFunctions, vendor: VendorDefinition, wi
     const at = timeOf(vendor, parsed.body);
     // An event that cannot be placed in time cannot be shown to fall inside the live period.
     if (Number.isNaN(at) || at < window.from || at > window.until || isRepeatedDelivery(context, parsed.dedupeKey, true)) continue;
-    const convhooks: IDataObject = {
-      vendor: vendor.id,
-      event: parsed.eventType,
-      dedupeKey: parsed.dedupeKey,
-      receivedAt: new Date(now).toISOString(),
-      // Read over the vendor's API with the credential's key: authentic, but no signature was checked.
-      verified: false,
-      recoveredFrom: 'api',
-      schemaIssues: parsed.issues.map((issue) => ({ ...issue })),
-    };
-    items.push({ ...parsed.body, convhooks });
+    items.push(eventItem(vendor, parsed, new Date(now), { recoveredFrom: 'api' }));
   }
   return items;
 }

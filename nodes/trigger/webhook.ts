@@ -7,6 +7,7 @@ import { signingCredentials } from './credential-cache';
 import type { SigningCredentials } from './credential-names';
 import { isSelected, selectedEvents } from './event-selection';
 import { isRepeatedDelivery } from './dedupe';
+import { eventItem } from './item';
 import { catchUpAfter, mayTakeDelivery } from './catch-up';
 import { keepKnown, withKnown } from './known-subscriptions';
 import { checkForLostSubscription } from './lost-subscription';
@@ -87,16 +88,8 @@ function oneDelivery(vendor: VendorDefinition) {
     if (options.dedupe !== false && isRepeatedDelivery(this, receipt.dedupeKey, receipt.verified)) {
       return { webhookResponse: { received: true, duplicate: true } };
     }
-    const metadata: IDataObject = {
-      vendor: vendor.id,
-      event: eventType,
-      dedupeKey: receipt.dedupeKey,
-      receivedAt: now.toISOString(),
-      verified: receipt.verified,
-      schemaIssues: receipt.issues.map((issue) => ({ ...issue })),
-    };
-    if (options.includeHeaders) metadata.headers = { ...request.headers } as IDataObject;
-    const json: IDataObject = { ...receipt.body, convhooks: metadata };
+    const headers = options.includeHeaders ? ({ ...request.headers } as IDataObject) : undefined;
+    const json = eventItem(vendor, receipt, now, { verified: receipt.verified }, headers);
     return { workflowData: [this.helpers.returnJsonArray([json])], webhookResponse: { received: true } };
   };
 }

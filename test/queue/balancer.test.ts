@@ -53,7 +53,7 @@ async function balance(...chosen: Processor[]): Promise<Balancer> {
 
 const deliver = (url: string, body: string) => post(`${url}/webhook/converc`, body, { connection: 'close' });
 
-describe('the balancer in front of the webhook processors, configured as the README gives it', () => {
+describe('the balancer in front of the webhook processors, configured as docs/operations.md gives it', () => {
   it('sends a delivery whose processor closed the connection unanswered to the other processor, once', async () => {
     const exiting = await processor('exit');
     const serving = await processor(200);

@@ -267,7 +267,7 @@ describe('republishing a live Converc trigger under traffic', () => {
     figures['4 changes of events under 4 senders: answers'] = answers;
     figures['4 changes of events under 4 senders: late writes that undid the new subscription'] = undone;
     // Each processor catches up on its first verified delivery after each change. Measured, not
-    // promised: with round-robin balancing not every refused event comes back (README, "Catch-up").
+    // promised: with round-robin balancing not every refused event comes back (docs/n8n.md, "Catch-up").
     const lost = [...refused];
     const executions = await executionsAfterQuiet(stack, deployment.id, 3000);
     const executed = executions.flatMap((execution) => (execution.data?.resultData?.runData?.[deployment.triggerName]?.[0]?.data?.main?.[0] ?? []).map((item) => String(item.json.id)));
@@ -359,7 +359,7 @@ describe('dedupe under a burst of retried deliveries', () => {
     });
   });
 
-  // The workaround the README gives: route by path, so one trigger's deliveries meet in one process.
+  // The workaround docs/operations.md gives: route by path, so one trigger's deliveries meet in one process.
   describe('routed by path', () => {
     let result: Burst;
     beforeAll(async () => {

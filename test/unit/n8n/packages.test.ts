@@ -51,6 +51,7 @@ describe.each(vendors)('n8n-nodes-$id', (vendor) => {
       author: workspace.author,
       repository: { type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\//), directory: `packages/${layout.packageName}` },
       homepage: expect.stringMatching(/^https:\/\//),
+      bugs: { url: expect.stringMatching(/^https:\/\/github\.com\/.+\/issues$/) },
       peerDependencies: { 'n8n-workflow': '*' },
       files: ['dist'],
       n8n: { n8nNodesApiVersion: 1, strict: true, nodes: [`dist/${layout.nodeDir}/${layout.nodeClass}.node.js`], credentials: [`dist/credentials/${layout.credentialClass}.credentials.js`] },
@@ -59,11 +60,12 @@ describe.each(vendors)('n8n-nodes-$id', (vendor) => {
     expect(manifest.devDependencies['@n8n/node-cli']).toBe(workspace.devDependencies['@n8n/node-cli']);
   });
 
-  it('has a README in the shape of n8n’s template, naming the versions tested', () => {
+  it('has a README naming its events, the versions tested and where to report a problem (its sections: docs.test.ts)', () => {
     const readme = readFileSync(join(layout.folder, 'README.md'), 'utf8');
-    for (const section of ['Installation', 'Trigger events', 'Credentials', 'Compatibility', 'Usage', 'Resources', 'Version history']) expect(readme).toContain(`\n## ${section}\n`);
     for (const event of Object.keys(vendor.events)) expect(readme).toContain(`\`${event}\``);
     expect(readme).toMatch(/Tested with n8n \d+\.\d+\.\d+/);
+    expect(readme).toContain(manifest.bugs.url);
+    if (vendor.signature.assumption !== undefined) expect(readme).toContain(vendor.signature.assumption);
   });
 
   it('keeps n8n-node’s own lint configuration, which its strict mode requires', () => {

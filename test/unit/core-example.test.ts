@@ -4,11 +4,11 @@ import ts from 'typescript';
 
 const root = join(__dirname, '..', '..');
 
-/** The README's example of the core, the one a reader copies first. */
+/** The example of the core in docs/contributing.md, the one a reader copies first. */
 function coreExample(): string {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const readme = readFileSync(join(root, 'docs', 'contributing.md'), 'utf8');
   const block = /## The core\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (block === undefined) throw new Error('README.md has no ts example under "## The core"');
+  if (block === undefined) throw new Error('docs/contributing.md has no ts example under "## The core"');
   return block;
 }
 
@@ -21,7 +21,7 @@ declare const previous: string;
 declare function respond(status: number, message: string): void;
 `;
 
-describe('the README', () => {
+describe('docs/contributing.md', () => {
   it('shows a use of the core that compiles against its types', () => {
     // Beside shared/, where the README's import points.
     const file = join(root, 'readme-example.ts');
