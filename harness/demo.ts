@@ -1,7 +1,7 @@
 // `npm start`: the simulator and a local n8n with ConvHooks loaded, one published demo
 // workflow per vendor, a sample event through each, and what to do next.
 import { VENDOR_IDS, VENDORS } from '../shared';
-import { describeAttempt } from '../simulator';
+import { DEFAULT_SIMULATOR_PORT, describeAttempt } from '../simulator';
 import { deployTrigger, executionsOf, liveAt } from './deployment';
 import { fire } from './traffic';
 import { DEMO_OWNER } from './n8n-api';
@@ -11,7 +11,7 @@ import { harnessPort } from './ports';
 import { startStack, type Stack } from './stack';
 
 const N8N_PORT = harnessPort(5678);
-const SIMULATOR_PORT = harnessPort(4780);
+const SIMULATOR_PORT = harnessPort(DEFAULT_SIMULATOR_PORT);
 
 async function main(): Promise<void> {
   let printDeliveries = false;
@@ -55,8 +55,9 @@ ConvHooks demo is running.
 Open a "ConvHooks demo" workflow and its Executions tab to see the typed items.
 Fire more events, signed exactly as each vendor would (paste one):
 ${sendLines.join('\n')}
-or let the simulator deliver one to every subscribed workflow:
-  curl -X POST ${stack.sim.url}/_control/fire -d '{"vendor":"konvox","event":"enrollment.unsubscribed"}'
+or let the simulator deliver one to every subscribed workflow, and watch its delivery log:
+  npx convhooks trigger converc call.ended
+  npx convhooks deliveries --follow
 
 Press Ctrl-C to stop everything.`);
 }

@@ -1,5 +1,6 @@
 import { isVendorId, VENDORS, type VendorId } from '../shared';
-import { BadRequest, error, isRecord, type Incoming, type Route } from './http-kit';
+import type { DispatchRun } from './deliverer';
+import { BadRequest, error, isRecord, type Incoming, type Reply, type Route } from './http-kit';
 import { parseFireRequest, type Simulator } from './simulator';
 
 function vendorParam(value: unknown): VendorId {
@@ -19,6 +20,18 @@ const optionalNumber = (value: unknown, name: string): number | undefined => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new BadRequest(`"${name}" must be a non-negative number.`);
   return value;
 };
+
+/**
+ * Answers a fire or a resend with what was dispatched; with `"wait": true` in the body, only
+ * once every attempt (retries included) ended, with those attempts.
+ */
+async function dispatchReply(simulator: Simulator, run: DispatchRun, request: Incoming): Promise<Reply> {
+  const wait = isRecord(request.body) && request.body.wait === true;
+  if (wait) await run.done;
+  const ids = new Set(run.dispatched.map((dispatch) => dispatch.deliveryId));
+  const attempts = wait ? simulator.store.attempts.filter((attempt) => ids.has(attempt.deliveryId)) : [];
+  return { status: 202, body: { dispatched: run.dispatched, attempts } };
+}
 
 /**
  * The test harness's handle on the simulator, under `/_control`: configure webhooks as a user
@@ -69,13 +82,14 @@ export function controlRoutes(simulator: Simulator): Route[] {
     {
       method: 'POST',
       pattern: '/_control/fire',
-      handler: async (request) => {
-        const fire = simulator.fire(parseFireRequest(request.body));
-        const wait = isRecord(request.body) && request.body.wait === true;
-        if (wait) await fire.done;
-        const ids = new Set(fire.dispatched.map((dispatch) => dispatch.deliveryId));
-        const attempts = wait ? simulator.store.attempts.filter((attempt) => ids.has(attempt.deliveryId)) : [];
-        return { status: 202, body: { dispatched: fire.dispatched, attempts } };
+      handler: (request) => dispatchReply(simulator, simulator.fire(parseFireRequest(request.body)), request),
+    },
+    {
+      method: 'POST',
+      pattern: '/_control/deliveries/:deliveryId/resend',
+      handler: (request) => {
+        const run = simulator.resend(request.params.deliveryId ?? '');
+        return run ? dispatchReply(simulator, run, request) : error(404, `Delivery ${request.params.deliveryId} not found, or its webhook is gone.`);
       },
     },
     {
@@ -84,8 +98,15 @@ export function controlRoutes(simulator: Simulator): Route[] {
       handler: ({ query }) => {
         const vendor = query.get('vendor');
         const webhookId = query.get('webhookId');
+        const deliveryIds = query.getAll('deliveryId');
+        const after = Number(query.get('after') ?? '0');
+        if (!Number.isInteger(after) || after < 0) throw new BadRequest('"after" must be a whole number.');
         const attempts = simulator.store.attempts.filter(
-          (attempt) => (vendor === null || attempt.vendor === vendor) && (webhookId === null || attempt.webhookId === webhookId),
+          (attempt) =>
+            attempt.seq > after &&
+            (vendor === null || attempt.vendor === vendor) &&
+            (webhookId === null || attempt.webhookId === webhookId) &&
+            (deliveryIds.length === 0 || deliveryIds.includes(attempt.deliveryId)),
         );
         return { status: 200, body: attempts };
       },

@@ -37,6 +37,12 @@ export interface Dispatch {
   readonly event: string;
 }
 
+/** What a fire or resend sent off, and a promise that settles when every attempt, retries included, ended. */
+export interface DispatchRun {
+  readonly dispatched: Dispatch[];
+  readonly done: Promise<unknown>;
+}
+
 const MAX_STORED_RESPONSE = 64 * 1024;
 
 function retryDelay(backoff: Backoff, attempt: number): number {
@@ -57,10 +63,9 @@ export class Deliverer {
   }
 
   /**
-   * Delivers each event to one webhook, in order (reversed under the reorder fault). Returns
-   * what was dispatched and a promise that settles when every attempt, retries included, ended.
+   * Delivers each event to one webhook, in order (reversed under the reorder fault).
    */
-  dispatch(subscription: Subscription, events: readonly OutgoingEvent[], faults: DeliveryFaults) {
+  dispatch(subscription: Subscription, events: readonly OutgoingEvent[], faults: DeliveryFaults): DispatchRun {
     const ordered = faults.reorder ? [...events].reverse() : events;
     const copies = faults.duplicate ? 2 : 1;
     const planned = ordered.flatMap((item) =>
@@ -89,7 +94,7 @@ export class Deliverer {
       const result = attempt <= faults.loseAnswers ? { ...answered, status: null, error: 'answer lost (injected fault)' } : answered;
       const delivered = result.status !== null && succeeded(result.status);
       const outcome = delivered ? 'delivered' : attempt < maxAttempts ? 'retrying' : 'failed';
-      const record: DeliveryAttempt = {
+      const record = this.store.record({
         deliveryId,
         webhookId: subscription.id,
         vendor: subscription.vendor,
@@ -100,8 +105,7 @@ export class Deliverer {
         requestBody: item.body,
         ...result,
         outcome,
-      };
-      this.store.record(record);
+      });
       this.options.onAttempt?.(record);
       if (outcome !== 'retrying') return;
       await sleep(retryDelay(backoff, attempt) * this.options.timeScale, undefined, { signal: this.closing.signal }).catch(

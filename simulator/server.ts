@@ -5,6 +5,12 @@ import { BadRequest, error, matchRoute, readBody, send, type Reply } from './htt
 import { Simulator, type SimulatorOptions } from './simulator';
 import { vendorApiRoutes } from './vendor-apis';
 
+/**
+ * The port `npm start` and `convhooks simulate` listen on, so a credential's Base URL stays put
+ * between runs. startSimulator() itself defaults to a free port: tests start many at once.
+ */
+export const DEFAULT_SIMULATOR_PORT = 4780;
+
 export interface StartOptions extends SimulatorOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freshSample, isVendorId, VENDORS, type EventSelection, type VendorId } from '../shared';
-import { Deliverer, NO_FAULTS, type DeliveryFaults, type Dispatch, type OutgoingEvent } from './deliverer';
+import { Deliverer, NO_FAULTS, type DeliveryFaults, type DispatchRun, type OutgoingEvent } from './deliverer';
 import { BadRequest, error, isRecord, type Reply } from './http-kit';
 import { Store, type DeliveryAttempt, type Subscription } from './store';
 
@@ -121,18 +121,32 @@ export class Simulator {
   }
 
   /** Sends events to the matching webhooks, as the vendor would when they happen. */
-  fire(request: FireRequest): { dispatched: Dispatch[]; done: Promise<unknown> } {
+  fire(request: FireRequest): DispatchRun {
     const outgoing = request.events.map((item) => this.outgoing(request.vendor, item));
     for (const item of outgoing) this.store.remember({ vendor: request.vendor, event: item.event, body: item.body });
     const targets = this.store.subscriptionsOf(request.vendor).filter((subscription) =>
       request.webhookId === undefined ? true : subscription.id === request.webhookId,
     );
-    const faults = this.deliveryFaults.get(request.vendor) ?? NO_FAULTS;
     const runs = targets.map((subscription) => {
       const wanted = outgoing.filter((item) => this.store.matching(request.vendor, item.event).includes(subscription));
-      return this.deliverer.dispatch(subscription, wanted, faults);
+      return this.deliverer.dispatch(subscription, wanted, this.faultsOf(request.vendor));
     });
     return { dispatched: runs.flatMap((run) => run.dispatched), done: Promise.all(runs.map((run) => run.done)) };
+  }
+
+  /**
+   * Sends a logged delivery's body again to its webhook, as a new delivery signed with the
+   * webhook's current secret. Undefined when the delivery or its webhook is gone.
+   */
+  resend(deliveryId: string): DispatchRun | undefined {
+    const logged = this.store.lastAttempt(deliveryId);
+    const subscription = logged && this.store.subscriptions.get(logged.webhookId);
+    if (logged === undefined || subscription === undefined) return undefined;
+    return this.deliverer.dispatch(subscription, [{ event: logged.event, body: logged.requestBody }], this.faultsOf(logged.vendor));
+  }
+
+  private faultsOf(vendor: VendorId): DeliveryFaults {
+    return this.deliveryFaults.get(vendor) ?? NO_FAULTS;
   }
 
   close(): Promise<void> {

@@ -15,6 +15,8 @@ export interface Subscription {
 
 /** One attempt to deliver one event to one webhook, as the vendor's delivery history shows it. */
 export interface DeliveryAttempt {
+  /** Position in the log, counting from 1 and never reused (not even after a reset): a reader's cursor. */
+  readonly seq: number;
   readonly deliveryId: string;
   readonly webhookId: string;
   readonly vendor: VendorId;
@@ -46,6 +48,7 @@ export class Store {
   readonly subscriptions = new Map<string, Subscription>();
   readonly attempts: DeliveryAttempt[] = [];
   readonly fired: FiredEvent[] = [];
+  private recorded = 0;
 
   addSubscription(vendor: VendorId, url: string, events: EventSelection, secret?: string): Subscription {
     const now = new Date().toISOString();
@@ -79,9 +82,17 @@ export class Store {
     );
   }
 
-  record(attempt: DeliveryAttempt): void {
-    this.attempts.push(attempt);
+  record(attempt: Omit<DeliveryAttempt, 'seq'>): DeliveryAttempt {
+    this.recorded += 1;
+    const logged = { seq: this.recorded, ...attempt };
+    this.attempts.push(logged);
     if (this.attempts.length > MAX_LOG) this.attempts.splice(0, this.attempts.length - MAX_LOG);
+    return logged;
+  }
+
+  /** The newest attempt of a delivery: what it was sent, and where. */
+  lastAttempt(deliveryId: string): DeliveryAttempt | undefined {
+    return this.attempts.findLast((attempt) => attempt.deliveryId === deliveryId);
   }
 
   remember(fired: FiredEvent): void {

@@ -24,7 +24,7 @@ async function sendTest(simulator: Simulator, subscription: Subscription) {
   const run = simulator.deliverer.dispatch(subscription, [{ event: 'webhook.test', body: JSON.stringify(sample) }], NO_FAULTS);
   await run.done;
   const [dispatch] = run.dispatched;
-  const attempt = simulator.store.attempts.findLast((entry) => entry.deliveryId === dispatch?.deliveryId);
+  const attempt = dispatch && simulator.store.lastAttempt(dispatch.deliveryId);
   return { ok: attempt?.outcome === 'delivered', status: attempt?.status ?? null, error: attempt?.error ?? null };
 }
 

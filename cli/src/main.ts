@@ -1,22 +1,55 @@
-import { COMMANDS, EXIT } from './commands';
-import { err, out, UsageError } from './io';
+import { version } from '../package.json';
+import { EXIT } from './command';
+import { COMMANDS } from './commands';
+import { err, Failure, out, UsageError } from './io';
+
+const NAME_WIDTH = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
 
 const USAGE = `Usage: convhooks <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}`)
+  .map(([name, command]) => `  ${name.padEnd(NAME_WIDTH)}${command.summary}`)
   .join('\n')}
 
-Run 'convhooks <command> --help' for a command's options.`;
+Flags:
+  -h, --help     show help for convhooks or a command
+  -v, --version  print the version
+
+Run 'convhooks help <command>' (or 'convhooks <command> --help') for a command's options.`;
+
+const commandNamed = (name: string) => (Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
+
+/** `help`, `help <command>`, `--help`, `--version`: the answers that need no command to run. */
+function answerWithoutCommand(argv: readonly string[]): number | undefined {
+  const [name, topic] = argv;
+  if (name === '--version' || name === '-v') {
+    out(`convhooks version ${version}`);
+    return EXIT.ok;
+  }
+  if (name === '--help' || name === '-h' || (name === 'help' && topic === undefined)) {
+    out(USAGE);
+    return EXIT.ok;
+  }
+  if (name !== 'help' || topic === undefined) return undefined;
+  const command = commandNamed(topic);
+  if (command === undefined) {
+    err(`convhooks help: unknown command "${topic}".\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  out(command.help);
+  return EXIT.ok;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out(USAGE);
-    return name === undefined ? EXIT.usage : EXIT.ok;
+  if (name === undefined) {
+    err(USAGE);
+    return EXIT.usage;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const answered = answerWithoutCommand(argv);
+  if (answered !== undefined) return answered;
+  const command = commandNamed(name);
   if (command === undefined) {
     err(`convhooks: unknown command "${name}".\n\n${USAGE}`);
     return EXIT.usage;
@@ -29,8 +62,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      err(`convhooks ${name}: ${error.message}\nRun 'convhooks ${name} --help' for usage.`);
+      err(`convhooks ${name}: ${error.message}\nRun 'convhooks help ${name}' for usage.`);
       return EXIT.usage;
+    }
+    if (error instanceof Failure) {
+      err(`convhooks ${name}: ${error.message}`);
+      return EXIT.rejected;
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {

@@ -278,6 +278,63 @@ describe('fault injection', () => {
   });
 });
 
+describe('delivery log', () => {
+  it('numbers every attempt, and answers only those after a cursor or of the given deliveries', async () => {
+    await configure('konver');
+    const first = await fire({ vendor: 'konver', event: 'person.created' });
+    const second = await fire({ vendor: 'konver', events: [{ event: 'person.updated' }, { event: 'company.created' }] });
+    const log = (query: string) => call('GET', `${sim.url}/_control/deliveries${query}`).then((answer) => answer.body);
+    const all = await log('');
+    expect(all.map((attempt: { event: string }) => attempt.event)).toEqual(['person.created', 'person.updated', 'company.created']);
+    const [one, two, three] = all.map((attempt: { seq: number }) => attempt.seq);
+    expect([two - one, three - two]).toEqual([1, 1]);
+    expect((await log(`?after=${one}`)).map((attempt: { seq: number }) => attempt.seq)).toEqual([two, three]);
+    expect(await log(`?after=${three}`)).toEqual([]);
+    const [created] = first.body.dispatched;
+    const [, company] = second.body.dispatched;
+    const picked = await log(`?deliveryId=${created.deliveryId}&deliveryId=${company.deliveryId}`);
+    expect(picked.map((attempt: { event: string }) => attempt.event)).toEqual(['person.created', 'company.created']);
+    expect(await call('GET', `${sim.url}/_control/deliveries?after=-1`)).toMatchObject({ status: 400, body: { error: '"after" must be a whole number.' } });
+  });
+
+  it('keeps counting after a reset, so a reader following the log misses nothing', async () => {
+    await configure('kolvera');
+    await fire({ vendor: 'kolvera', event: 'meeting.booked' });
+    const [before] = (await call('GET', `${sim.url}/_control/deliveries`)).body;
+    await call('POST', `${sim.url}/_control/reset`);
+    await configure('kolvera');
+    await fire({ vendor: 'kolvera', event: 'meeting.booked' });
+    const after = (await call('GET', `${sim.url}/_control/deliveries?after=${before.seq}`)).body;
+    expect(after).toEqual([expect.objectContaining({ seq: before.seq + 1, event: 'meeting.booked' })]);
+  });
+});
+
+describe('resend', () => {
+  it('sends a logged delivery again as a new delivery: the same body, signed with the webhook’s current secret', async () => {
+    const { body: hook } = await configure('converc', { secret: 'first' });
+    const fired = await fire({ vendor: 'converc', event: 'call.ended' });
+    const [original] = fired.body.dispatched;
+    const resent = await call('POST', `${sim.url}/_control/deliveries/${original.deliveryId}/resend`, { wait: true });
+    expect(resent).toMatchObject({ status: 202, body: { dispatched: [{ webhookId: hook.id, event: 'call.ended' }], attempts: [{ attempt: 1, status: 200, outcome: 'delivered' }] } });
+    expect(resent.body.dispatched[0].deliveryId).not.toBe(original.deliveryId);
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received[1]!.body.equals(receiver.received[0]!.body)).toBe(true);
+    expect(verified('converc', 1, 'first')).toMatchObject({ ok: true });
+  });
+
+  it('answers 202 at once without wait, and 404 for an unknown delivery or one whose webhook is gone', async () => {
+    const { body: hook } = await configure('konver');
+    const fired = await fire({ vendor: 'konver', event: 'person.created' });
+    const [original] = fired.body.dispatched;
+    const resent = await call('POST', `${sim.url}/_control/deliveries/${original.deliveryId}/resend`);
+    expect(resent).toMatchObject({ status: 202, body: { dispatched: [{ event: 'person.created' }], attempts: [] } });
+    await receiver.waitFor(2);
+    expect(await call('POST', `${sim.url}/_control/deliveries/nope/resend`)).toMatchObject({ status: 404, body: { error: 'Delivery nope not found, or its webhook is gone.' } });
+    await call('DELETE', `${sim.url}/_control/webhooks/konver/${hook.id}`);
+    expect(await call('POST', `${sim.url}/_control/deliveries/${original.deliveryId}/resend`)).toMatchObject({ status: 404 });
+  });
+});
+
 describe('control and routing errors', () => {
   it('answer unknown routes, methods and bodies clearly', async () => {
     expect(await call('GET', `${sim.url}/nowhere`)).toMatchObject({ status: 404, body: { error: 'No route for /nowhere.' } });
