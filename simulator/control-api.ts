@@ -94,6 +94,11 @@ export function controlRoutes(simulator: Simulator): Route[] {
     },
     {
       method: 'GET',
+      pattern: '/_control/api-calls',
+      handler: () => ({ status: 200, body: Object.fromEntries(simulator.apiCalls) }),
+    },
+    {
+      method: 'GET',
       pattern: '/_control/deliveries',
       handler: ({ query }) => {
         const vendor = query.get('vendor');

@@ -41,6 +41,8 @@ export class Simulator {
   readonly store = new Store();
   readonly deliverer: Deliverer;
   readonly strict: boolean;
+  /** Requests each vendor's API answered, for measuring what a client costs the vendor. */
+  readonly apiCalls = new Map<VendorId, number>();
   private readonly apiFaults = new Map<VendorId, ApiFault[]>();
   private readonly deliveryFaults = new Map<VendorId, DeliveryFaults>();
 
@@ -55,6 +57,7 @@ export class Simulator {
 
   reset(): void {
     this.store.clear();
+    this.apiCalls.clear();
     this.apiFaults.clear();
     this.deliveryFaults.clear();
   }

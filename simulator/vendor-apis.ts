@@ -8,6 +8,7 @@ import type { Subscription } from './store';
 /** Guards a vendor API route: injected faults first, then the Bearer key. */
 function guarded(simulator: Simulator, vendor: VendorId, handler: Handler): Handler {
   return async (request) => {
+    simulator.apiCalls.set(vendor, (simulator.apiCalls.get(vendor) ?? 0) + 1);
     const fault = await simulator.applyApiFault(vendor);
     if (fault) return fault;
     const authorization = request.headers.authorization;

@@ -31,6 +31,17 @@ function verified(vendor: VendorId, index: number, secret: string) {
   return verify(VENDORS[vendor].signature, request.body, request.headers, [secret]);
 }
 
+describe('API call counts', () => {
+  it('counts every request each vendor API answered, refused ones too, until a reset', async () => {
+    await call('GET', converc('/integrations/webhooks'), undefined, CONVERC_KEY);
+    await call('GET', converc('/integrations/webhooks'));
+    await call('GET', convo('/api/v1/webhooks'), undefined, CONVO_KEY);
+    expect((await call('GET', `${sim.url}/_control/api-calls`)).body).toEqual({ converc: 2, convo: 1 });
+    await call('POST', `${sim.url}/_control/reset`);
+    expect((await call('GET', `${sim.url}/_control/api-calls`)).body).toEqual({});
+  });
+});
+
 describe('Converc API', () => {
   it('refuses requests without a valid Bearer key', async () => {
     expect(await call('GET', converc('/integrations/webhooks'))).toMatchObject({ status: 401, body: { error: expect.stringMatching(/Bearer/) } });
