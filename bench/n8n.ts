@@ -64,7 +64,7 @@ export async function benchTrigger(stack: N8nStack, name: string, options: Recor
 type BuiltinGuard = { readonly headerAuthCredentialId: string } | { readonly ipAllowlist: string };
 
 /** n8n's own Webhook node at `path` → the No Operation node, published and answering. */
-async function builtinWebhook(stack: Stack, path: string, guard?: BuiltinGuard) {
+export async function builtinWebhook(stack: Stack, path: string, guard?: BuiltinGuard) {
   const headerAuth = guard !== undefined && 'headerAuthCredentialId' in guard ? guard.headerAuthCredentialId : undefined;
   const authentication = headerAuth === undefined ? {} : { authentication: 'headerAuth' };
   const credentials = headerAuth === undefined ? {} : { credentials: { httpHeaderAuth: { id: headerAuth, name: 'Bench header auth' } } };
