@@ -3,7 +3,7 @@ import type { SubscriptionApi } from '../shared/subscription-api';
 import type { VendorDefinition } from '../shared/vendor-definition';
 
 /** API key and base URL for a vendor whose webhooks are managed through its API. */
-export function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi): INodeProperties[] {
+function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi): INodeProperties[] {
   return [
     {
       displayName: 'API Key',
@@ -36,7 +36,7 @@ export function listWebhooksTest(api: SubscriptionApi): ICredentialTestRequest {
 }
 
 /** The signing secret(s) a vendor without an API showed the user when they added the webhook. */
-export function signingSecretProperties(vendor: VendorDefinition, settingsPath: string): INodeProperties[] {
+function signingSecretProperties(vendor: VendorDefinition, settingsPath: string): INodeProperties[] {
   const headerField: INodeProperties[] = vendor.signature.headerAssumed
     ? [
         {
@@ -94,4 +94,10 @@ export function signingSecretProperties(vendor: VendorDefinition, settingsPath: 
     ...headerField,
     ...verificationChoice,
   ];
+}
+
+/** A vendor's credential fields: an API key where it has an API, else the secret it showed. */
+export function credentialProperties(vendor: VendorDefinition): INodeProperties[] {
+  const registration = vendor.registration;
+  return registration.kind === 'api' ? apiKeyProperties(vendor, registration.api) : signingSecretProperties(vendor, registration.settingsPath);
 }

@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperties, bearerAuthentication, listWebhooksTest, signingSecretProperties } from '../../credentials/credential-fields';
+import { bearerAuthentication, credentialProperties, listWebhooksTest } from '../../credentials/credential-fields';
 import { triggerDescription } from '../../nodes/description';
 import { vendorTrigger } from '../../nodes/trigger';
 import type { VendorDefinition } from '../../shared/vendor-definition';
@@ -144,12 +144,13 @@ interface CredentialFields {
 }
 
 function credential(vendor: VendorDefinition, layout: PackageLayout): CredentialFields {
-  const common = { icon: `file:../${layout.nodeDir}/${layout.icon}`, documentationUrl: `${REPOSITORY}/tree/main/packages/${layout.packageName}#credentials` };
-  if (vendor.registration.kind === 'api') {
-    const api = vendor.registration.api;
-    return { ...common, properties: apiKeyProperties(vendor, api), authenticate: bearerAuthentication, test: listWebhooksTest(api) };
-  }
-  return { ...common, properties: signingSecretProperties(vendor, vendor.registration.settingsPath) };
+  const common = {
+    icon: `file:../${layout.nodeDir}/${layout.icon}`,
+    documentationUrl: `${REPOSITORY}/tree/main/packages/${layout.packageName}#credentials`,
+    properties: credentialProperties(vendor),
+  };
+  if (vendor.registration.kind !== 'api') return common;
+  return { ...common, authenticate: bearerAuthentication, test: listWebhooksTest(vendor.registration.api) };
 }
 
 function credentialSource(vendor: VendorDefinition, layout: PackageLayout): string {
