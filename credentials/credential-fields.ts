@@ -20,7 +20,7 @@ function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi): INode
       type: 'string',
       required: true,
       default: api.defaultBaseUrl,
-      description: `${vendor.name}'s API address. Change it only to point at a local simulator or a proxy.`,
+      description: `${vendor.name}'s API address; change it only for a local simulator or a proxy`,
     },
   ];
 }
@@ -35,6 +35,14 @@ export function listWebhooksTest(api: SubscriptionApi): ICredentialTestRequest {
   return { request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: api.list.path, method: 'GET' } };
 }
 
+/**
+ * Where the vendor's doc leaves the header unsure, the user reads it off their account; why it is
+ * unsure (the vendor's signature.assumption) is in the package README.
+ */
+export function signatureHeaderDescription(vendor: VendorDefinition): string {
+  return `The header ${vendor.name} puts the HMAC-SHA256 signature in, as your account shows it`;
+}
+
 /** The signing secret(s) a vendor without an API showed the user when they added the webhook. */
 function signingSecretProperties(vendor: VendorDefinition, settingsPath: string): INodeProperties[] {
   const headerField: INodeProperties[] = vendor.signature.headerAssumed
@@ -44,7 +52,7 @@ function signingSecretProperties(vendor: VendorDefinition, settingsPath: string)
           name: 'signatureHeader',
           type: 'string',
           default: vendor.signature.header,
-          description: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption ?? ''}`,
+          description: signatureHeaderDescription(vendor),
         },
       ]
     : [];
@@ -60,12 +68,12 @@ function signingSecretProperties(vendor: VendorDefinition, settingsPath: string)
             {
               name: 'Do Not Verify (Unsafe)',
               value: 'disabled',
-              description: `Accept any request to the URL, for a ${vendor.name} account that does not sign. Anyone who learns the URL can start the workflow.`,
+              description: `Accept unsigned requests, for a ${vendor.name} account that does not sign`,
             },
           ],
         },
         {
-          displayName: 'Without verification, anyone who learns the webhook URL can start the workflow with made-up data. Items then carry convhooks.verified = false.',
+          displayName: 'Without verification, anyone who learns the webhook URL can start the workflow with made-up data',
           name: 'verificationWarning',
           type: 'notice',
           default: '',
@@ -89,7 +97,7 @@ function signingSecretProperties(vendor: VendorDefinition, settingsPath: string)
       type: 'string',
       typeOptions: { password: true },
       default: '',
-      description: 'While you rotate the secret, deliveries signed with this one are accepted too. Clear it once the rotation is done.',
+      description: 'The old secret during a rotation, still accepted until you clear it',
     },
     ...headerField,
     ...verificationChoice,

@@ -181,7 +181,8 @@ function codex(vendor: VendorDefinition, layout: PackageLayout) {
     codexVersion: '1.0',
     categories: vendor.categories,
     resources: {
-      primaryDocumentation: [{ url: `${REPOSITORY}/tree/main/packages/${layout.packageName}#readme` }],
+      // The panel says one thing per text; the editor's Docs link leads to the rest.
+      primaryDocumentation: [{ url: `${REPOSITORY}/blob/main/docs/n8n.md` }],
       credentialDocumentation: [{ url: `${REPOSITORY}/tree/main/packages/${layout.packageName}#credentials` }],
     },
   };
@@ -194,12 +195,26 @@ function catchUpLine(vendor: VendorDefinition): string {
   return `- **Catch-up**: events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from its API on the first delivery each n8n process takes after an activation, and added to that delivery's execution, oldest first, marked \`recoveredFrom: "api"\` and \`verified: false\` (read with the API key, not signed): up to ${poll.maxPerType} per event, from the last ${poll.maxAgeMinutes / 60} hours, never from before the workflow's latest publish after an unpublish. n8n starts a webhook trigger only when a request arrives, so they come with the next delivery. Needs *Ignore Repeated Deliveries* on.\n`;
 }
 
+function dedupeKey(vendor: VendorDefinition): string {
+  const field = vendor.dedupe.idField;
+  return field ? `The key is the event's \`${field}\`.` : `${vendor.name} sends no event ID, so the key is a SHA-256 digest of the body.`;
+}
+
+/** Where the vendor's doc is silent on its signature, the guess the editor leaves out. */
+function signatureLine(vendor: VendorDefinition): string {
+  const { assumption, headerAssumed } = vendor.signature;
+  if (assumption === undefined) return '';
+  const where = vendor.registration.kind === 'manual' ? 'option (and the credential field)' : 'option';
+  const override = headerAssumed ? ` The *Signature Header* ${where} takes another header.` : '';
+  return `- **Signature**: ${assumption}${override}\n`;
+}
+
 function readme(vendor: VendorDefinition, layout: PackageLayout, version: string): string {
   const events = Object.entries(vendor.events).map(([name, event]) => `| \`${name}\` | ${event.title} | ${event.description} |`);
   const credentialText =
     vendor.registration.kind === 'api'
       ? `**${vendor.name} API**: an API key (create one in ${vendor.name} under ${vendor.registration.api.apiKeyLocation}) and the API's base URL (${vendor.registration.api.defaultBaseUrl} unless you point it elsewhere). Publishing the workflow subscribes its Production URL through ${vendor.name}'s API with the events you chose; unpublishing removes the subscription. The signing secret ${vendor.name} returns once is kept sealed in the workflow, under a key derived from this credential.`
-      : `**${vendor.name} Webhook API**: the Webhook Secret ${vendor.name} shows when you add the webhook in ${vendor.registration.settingsPath}, and during a rotation the previous one. ${vendor.name} has no API to subscribe with: copy the trigger's Production URL into ${vendor.registration.settingsPath} and tick the same events.`;
+      : `**${vendor.name} Webhook API**: the Webhook Secret ${vendor.name} shows when you add the webhook in ${vendor.registration.settingsPath}, and during a rotation the previous one. ${vendor.name} has no API to subscribe with: copy the trigger's Production URL into ${vendor.registration.settingsPath} and tick the same events, and publish the workflow before ${vendor.name} sends its first event.${vendor.signature.mayBeUnsigned ? ' *Signature Verification* can be turned off for an account that does not sign: anyone who learns the URL can then start the workflow, and items carry `verified: false`.' : ''}`;
   return `# ${layout.packageName}
 
 This is an n8n community node. It lets you start n8n workflows from ${vendor.name} webhook events.
@@ -238,9 +253,10 @@ Tested with n8n ${TESTED_N8N_VERSIONS.join(' and ')}.
 
 ## Usage
 
-- **Ignore Repeated Deliveries** (on by default): a delivery ${vendor.name} repeats starts the workflow once.
-- **Refuse Old Deliveries (Minutes)**: the replay window. ${replayDefaultNote(vendor)}
-- Refused deliveries are answered at once (401 for a missing, malformed or wrong signature, 400 for a body that is not a JSON object) and start no execution.
+- **Ignore Repeated Deliveries** (on by default): a delivery ${vendor.name} repeats starts the workflow once. ${dedupeKey(vendor)}
+- **Include Headers**: adds the request headers to each item, under \`convhooks.headers\`.
+- **Refuse Old Deliveries (Minutes)**: the replay window. A signed delivery whose \`${vendor.timestampField}\` is more than this many minutes before or after the server's clock is refused with 401, so a captured delivery cannot be replayed later; one without a readable \`${vendor.timestampField}\` is refused too. ${replayDefaultNote(vendor)}
+${signatureLine(vendor)}- Refused deliveries are answered at once (401 for a missing, malformed or wrong signature, 400 for a body that is not a JSON object) and start no execution.
 - Each item is ${vendor.name}'s payload as documented plus a \`convhooks\` block: \`vendor\`, \`event\`, \`dedupeKey\`, \`receivedAt\`, \`verified\` and \`schemaIssues\`.
 ${catchUpLine(vendor)}
 ## Resources

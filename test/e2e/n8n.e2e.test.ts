@@ -319,7 +319,7 @@ describe('the editor, in headless Chromium', () => {
       await panel.locator('[data-test-id=radio-button-production]').click();
       await panel.getByText(deployment.productionUrl).waitFor();
       for (const event of events) await panel.getByText(`${vendor.events[event]!.title} (${event})`).waitFor();
-      const notice = panel.getByText(`${vendor.name} has no API to subscribe with`);
+      const notice = panel.getByText('Add the Production URL above as a webhook in');
       if (vendor.registration.kind === 'manual') {
         await notice.waitFor();
         expect(await notice.innerText()).toContain(vendor.registration.settingsPath);
