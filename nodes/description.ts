@@ -25,7 +25,7 @@ function setupNotice(vendor: VendorDefinition): INodeProperties[] {
   if (vendor.registration.kind === 'api') return catchUpNotice(vendor);
   return [
     {
-      displayName: `Add the Production URL above as a webhook in ${vendor.name} → ${vendor.registration.settingsPath}, with the events chosen below. Put the secret it shows in the credential.`,
+      displayName: `Add the Production URL above as a webhook in ${vendor.name} under ${vendor.registration.settingsPath}, with the events chosen below. Put the secret it shows in the credential.`,
       name: 'setupNotice',
       type: 'notice',
       default: '',

@@ -42,7 +42,7 @@ export class KonvoxTrigger implements INodeType {
     ],
     properties: [
       {
-        displayName: 'Add the Production URL above as a webhook in Konvox → Settings > Webhooks, with the events chosen below. Put the secret it shows in the credential.',
+        displayName: 'Add the Production URL above as a webhook in Konvox under Settings > Webhooks, with the events chosen below. Put the secret it shows in the credential.',
         name: 'setupNotice',
         type: 'notice',
         default: '',
