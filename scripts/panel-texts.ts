@@ -49,6 +49,16 @@ export function sentences(text: string): number {
   return plain.split(/[.!?](?:\s+|$)/).filter((part) => part.trim() !== '').length;
 }
 
+/** n8n's own triggers say one thing: a notice in at most two short sentences, a description in one. */
+export const LIMITS = {
+  notice: { sentences: 2, words: 30 },
+  description: { sentences: 1, words: 20 },
+} as const;
+
+export function withinLimits(kind: PanelText['kind'], text: string): boolean {
+  return sentences(text) <= LIMITS[kind].sentences && words(text) <= LIMITS[kind].words;
+}
+
 function longest(texts: PanelText[], kind: PanelText['kind']): string {
   const [top] = texts.filter((each) => each.kind === kind).sort((a, b) => words(b.text) - words(a.text));
   return top ? `${words(top.text)} words, ${sentences(top.text)} sentence(s) (${top.where})` : 'none';

@@ -4,12 +4,7 @@
  * fields or argues its reasoning; the details are behind the node's Docs link.
  */
 import { VENDORS, type VendorDefinition } from '../../../shared';
-import { panelTexts, sentences, words } from '../../../scripts/panel-texts';
-
-const LIMITS = {
-  notice: { sentences: 2, words: 30 },
-  description: { sentences: 1, words: 20 },
-} as const;
+import { LIMITS, panelTexts, sentences, words } from '../../../scripts/panel-texts';
 
 /** Names a user of the editor has no use for: the item's ConvHooks block, the node's stored state, its internals. */
 const INTERNAL = [/convhooks\./i, /recoveredFrom/, /static ?data/i, /\bdedupe/i, /schemaIssues/, /webhookResponse/];
