@@ -3,7 +3,7 @@ import type { SubscriptionApi } from '../shared/subscription-api';
 import type { VendorDefinition } from '../shared/vendor-definition';
 
 /** API key and base URL for a vendor whose webhooks are managed through its API. */
-export function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi): INodeProperties[] {
+function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi): INodeProperties[] {
   return [
     {
       displayName: 'API Key',
@@ -20,7 +20,7 @@ export function apiKeyProperties(vendor: VendorDefinition, api: SubscriptionApi)
       type: 'string',
       required: true,
       default: api.defaultBaseUrl,
-      description: `${vendor.name}'s API address. Change it only to point at a local simulator or a proxy.`,
+      description: `${vendor.name}'s API address; change it only for a local simulator or a proxy`,
     },
   ];
 }
@@ -35,8 +35,16 @@ export function listWebhooksTest(api: SubscriptionApi): ICredentialTestRequest {
   return { request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: api.list.path, method: 'GET' } };
 }
 
+/**
+ * Where the vendor's doc leaves the header unsure, the user reads it off their account; why it is
+ * unsure (the vendor's signature.assumption) is in the package README.
+ */
+export function signatureHeaderDescription(vendor: VendorDefinition): string {
+  return `The header ${vendor.name} puts the HMAC-SHA256 signature in, as your account shows it`;
+}
+
 /** The signing secret(s) a vendor without an API showed the user when they added the webhook. */
-export function signingSecretProperties(vendor: VendorDefinition, settingsPath: string): INodeProperties[] {
+function signingSecretProperties(vendor: VendorDefinition, settingsPath: string): INodeProperties[] {
   const headerField: INodeProperties[] = vendor.signature.headerAssumed
     ? [
         {
@@ -44,7 +52,7 @@ export function signingSecretProperties(vendor: VendorDefinition, settingsPath: 
           name: 'signatureHeader',
           type: 'string',
           default: vendor.signature.header,
-          description: `The header ${vendor.name} puts the HMAC-SHA256 signature in. ${vendor.signature.assumption ?? ''}`,
+          description: signatureHeaderDescription(vendor),
         },
       ]
     : [];
@@ -60,12 +68,12 @@ export function signingSecretProperties(vendor: VendorDefinition, settingsPath: 
             {
               name: 'Do Not Verify (Unsafe)',
               value: 'disabled',
-              description: `Accept any request to the URL, for a ${vendor.name} account that does not sign. Anyone who learns the URL can start the workflow.`,
+              description: `Accept unsigned requests, for a ${vendor.name} account that does not sign`,
             },
           ],
         },
         {
-          displayName: 'Without verification, anyone who learns the webhook URL can start the workflow with made-up data. Items then carry convhooks.verified = false.',
+          displayName: 'Without verification, anyone who learns the webhook URL can start the workflow with made-up data',
           name: 'verificationWarning',
           type: 'notice',
           default: '',
@@ -89,9 +97,15 @@ export function signingSecretProperties(vendor: VendorDefinition, settingsPath: 
       type: 'string',
       typeOptions: { password: true },
       default: '',
-      description: 'While you rotate the secret, deliveries signed with this one are accepted too. Clear it once the rotation is done.',
+      description: 'The old secret during a rotation, still accepted until you clear it',
     },
     ...headerField,
     ...verificationChoice,
   ];
+}
+
+/** A vendor's credential fields: an API key where it has an API, else the secret it showed. */
+export function credentialProperties(vendor: VendorDefinition): INodeProperties[] {
+  const registration = vendor.registration;
+  return registration.kind === 'api' ? apiKeyProperties(vendor, registration.api) : signingSecretProperties(vendor, registration.settingsPath);
 }

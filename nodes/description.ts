@@ -1,17 +1,19 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 // The title case n8n's lint checks option names against, from the same package.
 import { titleCase } from 'title-case';
-import { replayDefaultNote } from '../shared/replay';
+import { signatureHeaderDescription } from '../credentials/credential-fields';
 import type { VendorDefinition } from '../shared/vendor-definition';
 import { ALL_EVENTS } from './trigger/event-selection';
 
-/** n8n runs a webhook node only when a request arrives, so recovered events can only come with the next delivery. */
+/**
+ * n8n runs a webhook node only when a request arrives, so recovered events come with the next
+ * delivery; the limits and the items' marks are in the docs the node links to.
+ */
 function catchUpNotice(vendor: VendorDefinition): INodeProperties[] {
   if (vendor.registration.kind !== 'api' || vendor.registration.api.recentEvents === undefined) return [];
-  const { maxPerType, maxAgeMinutes } = vendor.registration.api.recentEvents;
   return [
     {
-      displayName: `Events ${vendor.name} sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from ${vendor.name}'s API and added, marked convhooks.recoveredFrom = "api", to the execution of the next delivery: n8n starts a trigger only when a request arrives. Up to ${maxPerType} per event, from the last ${maxAgeMinutes / 60} hours, never from before the workflow was last published after being unpublished. Needs Ignore Repeated Deliveries on.`,
+      displayName: `Events ${vendor.name} sent while n8n was down are read back from its API and arrive with the next delivery. This needs Ignore Repeated Deliveries on.`,
       name: 'catchUpNotice',
       type: 'notice',
       default: '',
@@ -23,7 +25,7 @@ function setupNotice(vendor: VendorDefinition): INodeProperties[] {
   if (vendor.registration.kind === 'api') return catchUpNotice(vendor);
   return [
     {
-      displayName: `${vendor.name} has no API to subscribe with: copy the Production URL above into ${vendor.name} → ${vendor.registration.settingsPath}, tick the same events you choose below, and put the Webhook Secret ${vendor.name} shows into this node's credential. Publish the workflow before ${vendor.name} sends its first event.`,
+      displayName: `Add the Production URL above as a webhook in ${vendor.name} under ${vendor.registration.settingsPath}, with the events chosen below. Put the secret it shows in the credential.`,
       name: 'setupNotice',
       type: 'notice',
       default: '',
@@ -35,7 +37,7 @@ function setupNotice(vendor: VendorDefinition): INodeProperties[] {
 function allEventsDescription(vendor: VendorDefinition): string {
   if (vendor.registration.kind === 'api' && vendor.registration.api.allEvents === 'catalog') {
     const count = Object.keys(vendor.events).length;
-    return `The ${count} events ${vendor.name} documents today: ${vendor.name} is subscribed to each by name, so an event type it adds later is not sent`;
+    return `The ${count} events ${vendor.name} documents today, each by name: an event type it adds later is not sent`;
   }
   return `Every event ${vendor.name} sends, including ones added later`;
 }
@@ -53,17 +55,16 @@ function eventPicker(vendor: VendorDefinition): INodeProperties {
       ...Object.entries(vendor.events).map(([event, definition]) => ({
         name: titleCase(`${definition.title} (${event})`),
         value: event,
-        description: inN8nStyle(definition.description),
+        description: firstSentence(definition.description),
       })),
     ].sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 
-/** n8n's style for descriptions, which its lint enforces: one sentence ends without a period, two end with one. */
-function inN8nStyle(text: string): string {
-  const sentences = text.replace('e.g.', '').split('. ').length;
-  if (sentences === 1) return text.replace(/\.$/, '');
-  return text.endsWith('.') ? text : `${text}.`;
+/** A description says one thing: the vendor's first sentence, without the period n8n's lint refuses on one. */
+function firstSentence(text: string): string {
+  const [first = text] = text.split(/(?<!\be\.g)\.(?:\s|$)/);
+  return first;
 }
 
 function replayWindowOption(vendor: VendorDefinition): INodeProperties {
@@ -73,7 +74,8 @@ function replayWindowOption(vendor: VendorDefinition): INodeProperties {
     type: 'number',
     typeOptions: { minValue: 0, numberPrecision: 0 },
     default: 0,
-    description: `Refuse with 401 a signed delivery whose ${vendor.timestampField} is more than this many minutes before or after this server's clock, so a captured delivery cannot be replayed later; one without a readable ${vendor.timestampField} is refused too. 0 turns it off. ${replayDefaultNote(vendor)}`,
+    // Why it is off by default, in one clause; replayDefaultNote() in the docs says it in full.
+    description: `Refuse signed deliveries whose ${vendor.timestampField} is older than this; off (0) by default, as ${vendor.name} can deliver events late`,
   };
 }
 
@@ -86,7 +88,7 @@ function options(vendor: VendorDefinition): INodeProperties {
           type: 'string',
           default: '',
           placeholder: vendor.signature.header,
-          description: `Header carrying the HMAC-SHA256 signature. ${vendor.signature.assumption} Leave empty for ${vendor.signature.header}.`,
+          description: signatureHeaderDescription(vendor),
         },
       ]
     : [];
@@ -102,14 +104,14 @@ function options(vendor: VendorDefinition): INodeProperties {
         name: 'dedupe',
         type: 'boolean',
         default: true,
-        description: `Whether to start the workflow only once when ${vendor.name} delivers the same event again (retries). The key is the event ID, or a digest of the body where the vendor sends none.`,
+        description: `Whether to start the workflow once when ${vendor.name} delivers the same event again`,
       },
       {
         displayName: 'Include Headers',
         name: 'includeHeaders',
         type: 'boolean',
         default: false,
-        description: 'Whether to add the request headers to the item, under convhooks.headers',
+        description: 'Whether to add the request headers to each item',
       },
       ...headerOverride,
       replayWindowOption(vendor),

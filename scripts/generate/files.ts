@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, IDataObject, INodeProperties } from 'n8n-workflow';
-import { apiKeyProperties, bearerAuthentication, listWebhooksTest, signingSecretProperties } from '../../credentials/credential-fields';
+import { bearerAuthentication, credentialProperties, listWebhooksTest } from '../../credentials/credential-fields';
 import { triggerDescription } from '../../nodes/description';
 import { vendorTrigger } from '../../nodes/trigger';
 import { eventItem } from '../../nodes/trigger/item';
@@ -151,12 +151,13 @@ interface CredentialFields {
 }
 
 function credential(vendor: VendorDefinition, layout: PackageLayout): CredentialFields {
-  const common = { icon: `file:../${layout.nodeDir}/${layout.icon}`, documentationUrl: `${REPOSITORY}/tree/main/packages/${layout.packageName}#credentials` };
-  if (vendor.registration.kind === 'api') {
-    const api = vendor.registration.api;
-    return { ...common, properties: apiKeyProperties(vendor, api), authenticate: bearerAuthentication, test: listWebhooksTest(api) };
-  }
-  return { ...common, properties: signingSecretProperties(vendor, vendor.registration.settingsPath) };
+  const common = {
+    icon: `file:../${layout.nodeDir}/${layout.icon}`,
+    documentationUrl: `${REPOSITORY}/tree/main/packages/${layout.packageName}#credentials`,
+    properties: credentialProperties(vendor),
+  };
+  if (vendor.registration.kind !== 'api') return common;
+  return { ...common, authenticate: bearerAuthentication, test: listWebhooksTest(vendor.registration.api) };
 }
 
 function credentialSource(vendor: VendorDefinition, layout: PackageLayout): string {
@@ -187,7 +188,8 @@ function codex(vendor: VendorDefinition, layout: PackageLayout) {
     codexVersion: '1.0',
     categories: vendor.categories,
     resources: {
-      primaryDocumentation: [{ url: `${REPOSITORY}/tree/main/packages/${layout.packageName}#readme` }],
+      // The panel says one thing per text; the editor's Docs link leads to the rest.
+      primaryDocumentation: [{ url: `${REPOSITORY}/blob/main/docs/n8n.md` }],
       credentialDocumentation: [{ url: `${REPOSITORY}/tree/main/packages/${layout.packageName}#credentials` }],
     },
   };
@@ -277,6 +279,11 @@ function troubleshooting(vendor: VendorDefinition): string[] {
   ];
 }
 
+function dedupeKey(vendor: VendorDefinition): string {
+  const field = vendor.dedupe.idField;
+  return field ? `The key is the event's \`${field}\`.` : `${vendor.name} sends no event ID, so the key is a SHA-256 digest of the body.`;
+}
+
 function readme(vendor: VendorDefinition, layout: PackageLayout, version: string): string {
   const events = Object.entries(vendor.events).map(([name, event]) => `| \`${name}\` | ${event.title} | ${event.description} |`);
   const poll = recentEventsPoll(vendor);
@@ -330,9 +337,9 @@ Or **All Events**.
 
 ## Options
 
-- **Ignore Repeated Deliveries** (on by default): a delivery ${vendor.name} repeats starts the workflow once.
+- **Ignore Repeated Deliveries** (on by default): a delivery ${vendor.name} repeats starts the workflow once. ${dedupeKey(vendor)}
 - **Include Headers**: adds the request's headers to \`convhooks.headers\`.
-- **Refuse Old Deliveries (Minutes)**: the replay window. ${replayDefaultNote(vendor)}${headerOption}
+- **Refuse Old Deliveries (Minutes)**: the replay window. A signed delivery whose \`${vendor.timestampField}\` is more than this many minutes before or after the server's clock is refused with 401, so a captured delivery cannot be replayed later; one without a readable \`${vendor.timestampField}\` is refused too. ${replayDefaultNote(vendor)}${headerOption}
 ${catchUp}
 ## Output
 

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { DEMO_OWNER } from '../../harness/n8n-api';
-import { ARTIFACTS_DIR } from '../../harness/paths';
+import { ARTIFACTS_DIR, ROOT } from '../../harness/paths';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -27,5 +27,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(folder, { recursive: true });
   const path = join(folder, `${name}.png`);
   await page.screenshot({ path });
+  return path;
+}
+
+/**
+ * The docs show each trigger's panel as the editor draws it: the panel alone, one CSS pixel per
+ * pixel, so each PNG stays small; every run overwrites the same file.
+ */
+export async function docsScreenshot(panel: Locator, name: string): Promise<string> {
+  const folder = join(ROOT, 'docs', 'screenshots');
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, `${name}.png`);
+  await panel.screenshot({ path, scale: 'css', animations: 'disabled', caret: 'hide' });
   return path;
 }

@@ -4,7 +4,7 @@
  * through n8n's public API.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deliveryHeaders, freshSample, VENDOR_IDS, VENDORS, type VendorDefinition, type VendorId } from '../../shared';
@@ -17,7 +17,8 @@ import { startStack, type Stack } from '../../harness/stack';
 import { waitFor } from '../../harness/wait';
 import { fire as fireEvent, post, setDeliveryFaults } from '../../harness/traffic';
 import type { Browser } from 'playwright-core';
-import { CHROMIUM, launchChromium, screenshot, signIn } from './editor.browser';
+import { panelTexts, withinLimits } from '../../scripts/panel-texts';
+import { CHROMIUM, docsScreenshot, launchChromium, screenshot, signIn } from './editor.browser';
 
 jest.setTimeout(120_000);
 
@@ -319,7 +320,7 @@ describe('the editor, in headless Chromium', () => {
       await panel.locator('[data-test-id=radio-button-production]').click();
       await panel.getByText(deployment.productionUrl).waitFor();
       for (const event of events) await panel.getByText(`${vendor.events[event]!.title} (${event})`).waitFor();
-      const notice = panel.getByText(`${vendor.name} has no API to subscribe with`);
+      const notice = panel.getByText('Add the Production URL above as a webhook in');
       if (vendor.registration.kind === 'manual') {
         await notice.waitFor();
         expect(await notice.innerText()).toContain(vendor.registration.settingsPath);
@@ -327,7 +328,14 @@ describe('the editor, in headless Chromium', () => {
         expect(await notice.count()).toBe(0);
       }
       expect(await panel.locator(`img[src$="/${vendorId}.svg"], img[src$="/${vendorId}.dark.svg"]`).count()).toBeGreaterThan(0);
+      expect(await panel.getByRole('link', { name: 'Docs' }).getAttribute('href')).toContain('github.com/convhooks/convhooks/blob/main/docs/n8n.md');
+      // The notices as the editor shows them, each within what n8n's own triggers say in one.
+      for (const { text } of panelTexts(vendor).filter((each) => each.kind === 'notice' && each.where.startsWith('node'))) {
+        const shown = await panel.getByText(text).innerText();
+        expect({ shown, withinLimits: withinLimits('notice', shown) }).toEqual({ shown: text, withinLimits: true });
+      }
       await screenshot(page, `${vendorId}-trigger-panel`);
+      expect(statSync(await docsScreenshot(panel, `${vendorId}-trigger`)).size).toBeLessThan(150_000);
     } finally {
       await page.close();
       await deployment.unpublish();

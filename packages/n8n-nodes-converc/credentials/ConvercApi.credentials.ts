@@ -28,7 +28,7 @@ export class ConvercApi implements ICredentialType {
       type: 'string',
       required: true,
       default: 'https://api.converc.com',
-      description: 'Converc\'s API address. Change it only to point at a local simulator or a proxy.',
+      description: 'Converc\'s API address; change it only for a local simulator or a proxy',
     },
   ];
 

@@ -28,7 +28,7 @@ export class ConvoApi implements ICredentialType {
       type: 'string',
       required: true,
       default: 'https://www.itsconvo.com',
-      description: 'Convo\'s API address. Change it only to point at a local simulator or a proxy.',
+      description: 'Convo\'s API address; change it only for a local simulator or a proxy',
     },
   ];
 

@@ -30,7 +30,7 @@ export class KolveraWebhookApi implements ICredentialType {
         password: true,
       },
       default: '',
-      description: 'While you rotate the secret, deliveries signed with this one are accepted too. Clear it once the rotation is done.',
+      description: 'The old secret during a rotation, still accepted until you clear it',
     },
   ];
 }

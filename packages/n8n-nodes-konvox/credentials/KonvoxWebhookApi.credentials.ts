@@ -30,14 +30,14 @@ export class KonvoxWebhookApi implements ICredentialType {
         password: true,
       },
       default: '',
-      description: 'While you rotate the secret, deliveries signed with this one are accepted too. Clear it once the rotation is done.',
+      description: 'The old secret during a rotation, still accepted until you clear it',
     },
     {
       displayName: 'Signature Header',
       name: 'signatureHeader',
       type: 'string',
       default: 'X-Konvox-Signature',
-      description: 'The header Konvox puts the HMAC-SHA256 signature in. The doc describes no signature; X-Konvox-Signature with a hex HMAC-SHA256 of the raw body is assumed. Set the header your Konvox account shows.',
+      description: 'The header Konvox puts the HMAC-SHA256 signature in, as your account shows it',
     },
     {
       displayName: 'Signature Verification',
@@ -53,12 +53,12 @@ export class KonvoxWebhookApi implements ICredentialType {
         {
           name: 'Do Not Verify (Unsafe)',
           value: 'disabled',
-          description: 'Accept any request to the URL, for a Konvox account that does not sign. Anyone who learns the URL can start the workflow.',
+          description: 'Accept unsigned requests, for a Konvox account that does not sign',
         },
       ],
     },
     {
-      displayName: 'Without verification, anyone who learns the webhook URL can start the workflow with made-up data. Items then carry convhooks.verified = false.',
+      displayName: 'Without verification, anyone who learns the webhook URL can start the workflow with made-up data',
       name: 'verificationWarning',
       type: 'notice',
       default: '',

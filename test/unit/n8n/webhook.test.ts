@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IDataObject, INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 import { deliveryHeaders, freshSample, replayDefaultNote, VENDORS, type VendorDefinition, type VendorId } from '../../../shared';
 import { sealSecret } from '../../../nodes/trigger/sealed-secret';
 import { seenBefore } from '../../../nodes/trigger/static-data';
 import { webhookContext } from '../../support/n8n-context';
 import { PACKAGE } from '../../support/packages';
+import { packageLayout } from '../../../scripts/generate/layout';
 
 const NODES = Object.fromEntries(Object.entries(PACKAGE).map(([id, { node }]) => [id, node])) as Record<VendorId, INodeType>;
 const SECRET = 'whsec_test';
@@ -238,7 +241,10 @@ describe('refusing old deliveries', () => {
     const options = NODES[vendorId].description.properties.find((property) => property.name === 'options')!.options as INodeProperties[];
     const option = options.find((property) => property.name === 'replayWindowMinutes');
     expect(option).toMatchObject({ displayName: 'Refuse Old Deliveries (Minutes)', type: 'number', default: 0 });
-    expect(option?.description).toContain(replayDefaultNote(VENDORS[vendorId] as VendorDefinition));
+    const vendor = VENDORS[vendorId] as VendorDefinition;
+    // The panel says why in one clause; the package README, behind the node's docs, says it in full.
+    expect(option?.description).toBe(`Refuse signed deliveries whose ${vendor.timestampField} is older than this; off (0) by default, as ${vendor.name} can deliver events late`);
+    expect(readFileSync(join(packageLayout(vendor).folder, 'README.md'), 'utf8')).toContain(replayDefaultNote(vendor));
   });
 
   it.each(['converc', 'convo'] as const)('takes a %s delivery made days ago by default, and refuses it with 401 stale_event once the user sets a window', async (vendorId) => {

@@ -41,7 +41,7 @@ export class ConvercTrigger implements INodeType {
     ],
     properties: [
       {
-        displayName: 'Events Converc sent while nobody listened (n8n stopped or restarting, the workflow being republished) are read back from Converc\'s API and added, marked convhooks.recoveredFrom = "api", to the execution of the next delivery: n8n starts a trigger only when a request arrives. Up to 100 per event, from the last 24 hours, never from before the workflow was last published after being unpublished. Needs Ignore Repeated Deliveries on.',
+        displayName: 'Events Converc sent while n8n was down are read back from its API and arrive with the next delivery. This needs Ignore Repeated Deliveries on.',
         name: 'catchUpNotice',
         type: 'notice',
         default: '',
@@ -93,14 +93,14 @@ export class ConvercTrigger implements INodeType {
             name: 'dedupe',
             type: 'boolean',
             default: true,
-            description: 'Whether to start the workflow only once when Converc delivers the same event again (retries). The key is the event ID, or a digest of the body where the vendor sends none.',
+            description: 'Whether to start the workflow once when Converc delivers the same event again',
           },
           {
             displayName: 'Include Headers',
             name: 'includeHeaders',
             type: 'boolean',
             default: false,
-            description: 'Whether to add the request headers to the item, under convhooks.headers',
+            description: 'Whether to add the request headers to each item',
           },
           {
             displayName: 'Signature Header',
@@ -108,7 +108,7 @@ export class ConvercTrigger implements INodeType {
             type: 'string',
             default: '',
             placeholder: 'X-Converc-Signature',
-            description: 'Header carrying the HMAC-SHA256 signature. The doc names neither header nor encoding; X-Converc-Signature with a hex HMAC-SHA256 is assumed (base64 also accepted). Leave empty for X-Converc-Signature.',
+            description: 'The header Converc puts the HMAC-SHA256 signature in, as your account shows it',
           },
           {
             displayName: 'Refuse Old Deliveries (Minutes)',
@@ -119,7 +119,7 @@ export class ConvercTrigger implements INodeType {
               numberPrecision: 0,
             },
             default: 0,
-            description: 'Refuse with 401 a signed delivery whose createdAt is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable createdAt is refused too. 0 turns it off. Off (0) by default: the signed createdAt is when Converc made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.',
+            description: 'Refuse signed deliveries whose createdAt is older than this; off (0) by default, as Converc can deliver events late',
           },
         ],
       },

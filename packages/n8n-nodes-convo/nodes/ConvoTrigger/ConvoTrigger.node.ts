@@ -56,7 +56,7 @@ export class ConvoTrigger implements INodeType {
           {
             name: 'All Events',
             value: '*',
-            description: 'The 11 events Convo documents today: Convo is subscribed to each by name, so an event type it adds later is not sent',
+            description: 'The 11 events Convo documents today, each by name: an event type it adds later is not sent',
           },
           {
             name: 'Conversation Created (conversation.created)',
@@ -122,14 +122,14 @@ export class ConvoTrigger implements INodeType {
             name: 'dedupe',
             type: 'boolean',
             default: true,
-            description: 'Whether to start the workflow only once when Convo delivers the same event again (retries). The key is the event ID, or a digest of the body where the vendor sends none.',
+            description: 'Whether to start the workflow once when Convo delivers the same event again',
           },
           {
             displayName: 'Include Headers',
             name: 'includeHeaders',
             type: 'boolean',
             default: false,
-            description: 'Whether to add the request headers to the item, under convhooks.headers',
+            description: 'Whether to add the request headers to each item',
           },
           {
             displayName: 'Refuse Old Deliveries (Minutes)',
@@ -140,7 +140,7 @@ export class ConvoTrigger implements INodeType {
               numberPrecision: 0,
             },
             default: 0,
-            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default: the signed timestamp is when Convo made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.',
+            description: 'Refuse signed deliveries whose timestamp is older than this; off (0) by default, as Convo can deliver events late',
           },
         ],
       },

@@ -42,7 +42,7 @@ export class KonverTrigger implements INodeType {
     ],
     properties: [
       {
-        displayName: 'Konver has no API to subscribe with: copy the Production URL above into Konver → Organization > Developer > Webhooks, tick the same events you choose below, and put the Webhook Secret Konver shows into this node\'s credential. Publish the workflow before Konver sends its first event.',
+        displayName: 'Add the Production URL above as a webhook in Konver under Organization > Developer > Webhooks, with the events chosen below. Put the secret it shows in the credential.',
         name: 'setupNotice',
         type: 'notice',
         default: '',
@@ -114,14 +114,14 @@ export class KonverTrigger implements INodeType {
             name: 'dedupe',
             type: 'boolean',
             default: true,
-            description: 'Whether to start the workflow only once when Konver delivers the same event again (retries). The key is the event ID, or a digest of the body where the vendor sends none.',
+            description: 'Whether to start the workflow once when Konver delivers the same event again',
           },
           {
             displayName: 'Include Headers',
             name: 'includeHeaders',
             type: 'boolean',
             default: false,
-            description: 'Whether to add the request headers to the item, under convhooks.headers',
+            description: 'Whether to add the request headers to each item',
           },
           {
             displayName: 'Refuse Old Deliveries (Minutes)',
@@ -132,7 +132,7 @@ export class KonverTrigger implements INodeType {
               numberPrecision: 0,
             },
             default: 0,
-            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default: the signed timestamp is when Konver made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.',
+            description: 'Refuse signed deliveries whose timestamp is older than this; off (0) by default, as Konver can deliver events late',
           },
         ],
       },

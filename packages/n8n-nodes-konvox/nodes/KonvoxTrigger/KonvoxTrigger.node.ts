@@ -42,7 +42,7 @@ export class KonvoxTrigger implements INodeType {
     ],
     properties: [
       {
-        displayName: 'Konvox has no API to subscribe with: copy the Production URL above into Konvox → Settings > Webhooks, tick the same events you choose below, and put the Webhook Secret Konvox shows into this node\'s credential. Publish the workflow before Konvox sends its first event.',
+        displayName: 'Add the Production URL above as a webhook in Konvox under Settings > Webhooks, with the events chosen below. Put the secret it shows in the credential.',
         name: 'setupNotice',
         type: 'notice',
         default: '',
@@ -63,12 +63,12 @@ export class KonvoxTrigger implements INodeType {
           {
             name: 'Contact Replied (contact.replied)',
             value: 'contact.replied',
-            description: 'A contact replied to an outbound email or LinkedIn message. The enrollment state is updated to replied.',
+            description: 'A contact replied to an outbound email or LinkedIn message',
           },
           {
             name: 'Contact Unsubscribed (enrollment.unsubscribed)',
             value: 'enrollment.unsubscribed',
-            description: 'A contact opted out, by an opt-out keyword in a reply or by a manual status change. All active enrollments for that contact are paused.',
+            description: 'A contact opted out, by an opt-out keyword in a reply or by a manual status change',
           },
           {
             name: 'Enrollment Completed (enrollment.completed)',
@@ -78,7 +78,7 @@ export class KonvoxTrigger implements INodeType {
           {
             name: 'Enrollment Created (enrollment.created)',
             value: 'enrollment.created',
-            description: 'A contact was enrolled in a campaign. The sequence will start on the next scheduled run.',
+            description: 'A contact was enrolled in a campaign',
           },
           {
             name: 'Message Approved (message.approved)',
@@ -104,14 +104,14 @@ export class KonvoxTrigger implements INodeType {
             name: 'dedupe',
             type: 'boolean',
             default: true,
-            description: 'Whether to start the workflow only once when Konvox delivers the same event again (retries). The key is the event ID, or a digest of the body where the vendor sends none.',
+            description: 'Whether to start the workflow once when Konvox delivers the same event again',
           },
           {
             displayName: 'Include Headers',
             name: 'includeHeaders',
             type: 'boolean',
             default: false,
-            description: 'Whether to add the request headers to the item, under convhooks.headers',
+            description: 'Whether to add the request headers to each item',
           },
           {
             displayName: 'Signature Header',
@@ -119,7 +119,7 @@ export class KonvoxTrigger implements INodeType {
             type: 'string',
             default: '',
             placeholder: 'X-Konvox-Signature',
-            description: 'Header carrying the HMAC-SHA256 signature. The doc describes no signature; X-Konvox-Signature with a hex HMAC-SHA256 of the raw body is assumed. Set the header your Konvox account shows. Leave empty for X-Konvox-Signature.',
+            description: 'The header Konvox puts the HMAC-SHA256 signature in, as your account shows it',
           },
           {
             displayName: 'Refuse Old Deliveries (Minutes)',
@@ -130,7 +130,7 @@ export class KonvoxTrigger implements INodeType {
               numberPrecision: 0,
             },
             default: 0,
-            description: 'Refuse with 401 a signed delivery whose timestamp is more than this many minutes before or after this server\'s clock, so a captured delivery cannot be replayed later; one without a readable timestamp is refused too. 0 turns it off. Off (0) by default: the signed timestamp is when Konvox made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.',
+            description: 'Refuse signed deliveries whose timestamp is older than this; off (0) by default, as Konvox can deliver events late',
           },
         ],
       },
