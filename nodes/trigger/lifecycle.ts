@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { NodeApiError, NodeOperationError, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
-import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type SubscriptionApi } from '../../shared/subscription-api';
+import { normalizeEvents, removalAccepted, subscriptionGone, subscriptionMatches, type RemoteSubscription, type SubscriptionApi } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
+import { AsyncCache } from './async-cache';
+import { credentialName, type ApiCredentials } from './credential-names';
 import { selectedEvents } from './event-selection';
 import { noteActivation } from './catch-up';
 import { forgetCreated, noteCreated } from './known-subscriptions';
@@ -23,6 +26,21 @@ async function listRemote(context: SubscribingContext, vendor: VendorDefinition,
   return readAnswer(context, vendor, api.listResponse, await callVendor(context, vendor, api.list, undefined, limits));
 }
 
+/**
+ * What the vendor listed for one account, shared for a few seconds by the activations that check
+ * their subscription: n8n activates every workflow as it starts, and each listing every webhook of
+ * the account made start-up grow with the square of the number of triggers. Whatever this process
+ * creates or removes drops the shared listings.
+ */
+const listings = new AsyncCache<RemoteSubscription[]>(100);
+const LISTING_SHARED_MS = 5_000;
+
+async function listedLately(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi): Promise<RemoteSubscription[]> {
+  const { apiKey, baseUrl } = (await context.getCredentials(credentialName(vendor))) as unknown as Partial<ApiCredentials>;
+  const account = createHash('sha256').update(`${vendor.id}\n${String(baseUrl)}\n${String(apiKey)}`).digest('base64url');
+  return (await listings.get(account, LISTING_SHARED_MS, () => listRemote(context, vendor, api))).value;
+}
+
 /** The vendor's live subscriptions delivering to `url`. */
 export async function liveAtUrl(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, url: string, limits?: CallLimits) {
   return (await listRemote(context, vendor, api, limits)).filter((remote) => remote.url === url && remote.active);
@@ -39,6 +57,7 @@ function eventsToSubscribe(context: SubscribingContext, vendor: VendorDefinition
 
 async function create(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, url: string, events: ReturnType<typeof eventsToSubscribe>) {
   const seal = await sealerForTrigger(context, vendor);
+  listings.clear();
   const created = readAnswer(context, vendor, api.createdResponse, await callVendor(context, vendor, api.create(url, events)));
   const subscription = { id: created.subscription.id, sealedSecret: seal(created.subscription.id, created.secret), createdAt: Date.now() };
   return { subscription, secret: created.secret };
@@ -50,6 +69,7 @@ function hold(context: SubscribingContext, url: string, { subscription, secret }
 }
 
 async function remove(context: SubscribingContext, vendor: VendorDefinition, api: SubscriptionApi, id: string): Promise<void> {
+  listings.clear();
   const answer = await callVendor(context, vendor, api.remove(id), removalAccepted);
   if (subscriptionGone(answer.status)) context.logger.info(`${vendor.name} subscription ${id} was already gone.`);
 }
@@ -143,7 +163,7 @@ export function subscriptionLifecycle(vendor: VendorDefinition, api: Subscriptio
         this.logger.warn(`The ${vendor.name} signing secret stored for this trigger does not open with the credential's API key (was the key changed, or the workflow copied?): subscribing again.`);
         return false;
       }
-      const remote = (await listRemote(this, vendor, api)).find((subscription) => subscription.id === owned.id);
+      const remote = (await listedLately(this, vendor, api)).find((subscription) => subscription.id === owned.id);
       if (remote === undefined || !subscriptionMatches(remote, url, wantedEvents(this, vendor))) return false;
       noteActivation(this, vendor);
       return true;

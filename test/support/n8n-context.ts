@@ -20,6 +20,8 @@ export interface ContextSetup {
   credentialId?: string;
   /** The node's id: n8n's identity of one trigger across requests; a fresh one per context unless given. */
   nodeId?: string;
+  /** The id in the node's webhook URLs; one shared by every trigger here unless given. */
+  webhookId?: string;
   parameters: INodeParameters;
   /** The saved data of each credential the node has, by credential type name. */
   credentials: Record<string, ICredentialDataDecryptedObject>;
@@ -38,7 +40,7 @@ function common(setup: ContextSetup) {
   return {
     nodeType: node,
     nodeId: setup.nodeId ?? `node-${contexts}`,
-    webhookId: WEBHOOK_ID,
+    webhookId: setup.webhookId ?? WEBHOOK_ID,
     parameters: setup.parameters,
     credentials,
     staticData: setup.staticData ?? {},
