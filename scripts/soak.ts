@@ -2,7 +2,7 @@
 // docs/results/soak.md from what they recorded. The page is written even when a test fails:
 // its table then says which part did not finish.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, ROOT } from '../harness/paths';
 import { currentRun, measuredPage, RESULTS_PAGES, writeResultsPage } from '../harness/results-page';
@@ -21,8 +21,12 @@ function main(): number {
   const run = currentRun();
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const reportFile = join(ARTIFACTS_DIR, 'soak-jest.json');
+  const figuresFile = join(ARTIFACTS_DIR, 'reliability.json');
+  // An earlier run's figures must not pass for this one's if the suite stops before it writes them.
+  rmSync(figuresFile, { force: true });
+  rmSync(reportFile, { force: true });
   const jest = spawnSync('npx', ['jest', '--runInBand', '--json', `--outputFile=${reportFile}`, 'test/e2e/reliability', FUZZ_SUITE], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...COUNTS } });
-  const figures = readJson<ReliabilityFigures>(join(ARTIFACTS_DIR, 'reliability.json'), {});
+  const figures = readJson<ReliabilityFigures>(figuresFile, {});
   const fuzzTests = readJson<JestReport>(reportFile, { testResults: [] }).testResults.filter((suite) => suite.name.includes(FUZZ_SUITE)).flatMap((suite) => suite.assertionResults);
   const fuzz = { casesPerProperty: Number(COUNTS.FUZZ_RUNS), passed: fuzzTests.filter((test) => test.status === 'passed').length, failed: fuzzTests.filter((test) => test.status !== 'passed').length };
   console.log(`Written to ${writeResultsPage(RESULTS_PAGES.soak, measuredPage(RESULTS_PAGES.soak, run, soakTable(figures, fuzz)))}`);

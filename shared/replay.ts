@@ -31,7 +31,7 @@ export function replayWindow(setting: unknown, now: Date): ReplayWindow {
  * a clock running off pushes out of any window, and a refused genuine event is lost for good.
  */
 export function replayDefaultNote(vendor: VendorDefinition): string {
-  return `Off (0) by default: the signed ${vendor.timestampField} is when ${vendor.name} made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; repeats are refused by dedupe.`;
+  return `Off (0) by default: the signed ${vendor.timestampField} is when ${vendor.name} made the event, not when it sent it, so a backlog would refuse a genuine delivery for good; dedupe refuses recent repeats.`;
 }
 
 /**

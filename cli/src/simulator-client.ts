@@ -21,7 +21,7 @@ export function defaultSimulatorPort(): number {
 
 export const defaultSimulatorUrl = () => `http://127.0.0.1:${defaultSimulatorPort()}`;
 
-export const SIMULATOR_FLAG_HELP = '  --simulator URL  the running simulator (default http://127.0.0.1:4780, moved by CONVHOOKS_PORT_OFFSET)';
+export const SIMULATOR_FLAG_HELP = `  --simulator URL  the running simulator (default http://127.0.0.1:${DEFAULT_SIMULATOR_PORT}, moved by CONVHOOKS_PORT_OFFSET)`;
 
 /** The `--simulator` flag's value, or the default, without a trailing slash. */
 export function simulatorUrl(flag: string | undefined): string {

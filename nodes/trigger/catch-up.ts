@@ -107,9 +107,10 @@ interface Window {
  * with the process, but a main instance stepped down from leader goes on, and refused for a while
  * what was made after the new leader's activation, which no other catch-up reaches: it owes them.
  */
-function owe(scope: string, vendor: VendorDefinition, now: number): void {
+function owe(scope: string, vendor: VendorDefinition, downSince: number, now: number): void {
   const done = caughtUp.get(scope);
-  const from = Math.min(done?.owed?.from ?? now, now - vendor.delivery.timeoutMs);
+  // From when the activation went down: an event made before the first refusal may come late.
+  const from = Math.min(done?.owed?.from ?? now, downSince - vendor.delivery.timeoutMs);
   const until = Math.max(done?.owed?.until ?? now, now);
   rememberBounded(caughtUp, scope, { activatedAt: done?.activatedAt ?? Number.NaN, owed: { from, until }, retryAt: done?.retryAt }, MAX_TRIGGERS);
 }
@@ -235,7 +236,7 @@ export async function mayTakeDelivery(context: IWebhookFunctions, vendor: Vendor
   // The activation is nearly always up: one lookup then, and catch-up's setup is read only when it is down.
   const down = activationDown(context);
   if (down === undefined || catchUpSetUp(context, vendor) === undefined || (await reactivatedWithin(down, ACTIVATION_WAIT_MS))) return true;
-  owe(triggerScope(context), vendor, Date.now());
+  owe(triggerScope(context), vendor, down.at, Date.now());
   return false;
 }
 

@@ -16,7 +16,8 @@ function bundleFor(vendorId: VendorId, eventName: string, payload: unknown, conn
   // The documented samples carry fixed, old timestamps: the replay window is another test's subject.
   const settings = { replayWindowMinutes: '0', connection };
   if (vendor.registration.kind === 'api') return { authData: { apiKey: `key-${connection}`, ...settings }, subscribeData: { id: 'wh_1', secret: SECRET }, rawRequest };
-  return { authData: { secret: SECRET, ...settings }, rawRequest };
+  // A static hook knows its Zap only by the id Zapier passes in `meta`.
+  return { authData: { secret: SECRET, ...settings }, rawRequest, meta: { zap: { id: 'zap-1' } } };
 }
 
 /** The vendor's documented event, and another event of the same type with its own dedupe key. */
@@ -81,6 +82,15 @@ describe('a Konvox delivery sent twice', () => {
     expect((await performLogged('konvox', eventName, inZap('z1'))).items).toHaveLength(1);
     expect((await performLogged('konvox', eventName, inZap('z2'))).items).toHaveLength(1);
     expect((await performLogged('konvox', eventName, inZap('z2'))).items).toEqual([]);
+  });
+
+  it('runs every delivery where Zapier names no Zap, rather than let one Zap of a connection hide the event from another', async () => {
+    const { meta: _zap, ...unnamed } = bundleFor('konvox', eventName, sample);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const { items, log } = await performLogged('konvox', eventName, unnamed);
+      expect(items).toHaveLength(1);
+      expect(log).toEqual([expect.stringContaining('unchecked for repeats, Zapier named no Zap')]);
+    }
   });
 
   it.each([

@@ -9,10 +9,10 @@ export type ClaimOutcome = { readonly kind: 'won' } | { readonly kind: 'lost' } 
 /**
  * What tells this Zap's deliveries apart from another Zap's on the same connection, since z.cache
  * scopes no narrower than the connection: the vendor subscription of a REST hook, else the Zap's
- * id where Zapier passes one (static hooks).
+ * id where Zapier passes one (static hooks); undefined where neither is known.
  */
-export function zapOf(subscriptionId: string | undefined, bundle: Bundle): string {
-  return subscriptionId ?? bundle.meta?.zap?.id ?? 'zap';
+export function zapOf(subscriptionId: string | undefined, bundle: Bundle): string | undefined {
+  return subscriptionId ?? bundle.meta?.zap?.id;
 }
 
 /**

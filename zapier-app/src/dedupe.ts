@@ -26,7 +26,12 @@ export function claimSeconds(vendor: VendorDefinition): number {
  * only, so a vendor's retry would run the Zap again. A cache that fails decides nothing: the Zap
  * runs rather than lose the event.
  */
-export async function isRepeatedDelivery(zapier: ZObject, vendor: VendorDefinition, zap: string, eventName: string, dedupeKey: string): Promise<boolean> {
+export async function isRepeatedDelivery(zapier: ZObject, vendor: VendorDefinition, zap: string | undefined, eventName: string, dedupeKey: string): Promise<boolean> {
+  // Two Zaps on one connection receive the same event: without the Zap's name, a claim would let only one of them run.
+  if (zap === undefined) {
+    zapier.console.log(`${vendor.name} ${eventName} trigger: running delivery ${dedupeKey} unchecked for repeats, Zapier named no Zap to claim it for.`);
+    return false;
+  }
   const outcome = await claim(zapier, `delivery:${eventName}:${zap}:${dedupeKey}`, claimSeconds(vendor));
   if (outcome.kind === 'won') return false;
   if (outcome.kind === 'lost') {

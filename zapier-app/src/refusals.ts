@@ -12,9 +12,10 @@ const NOTICE_SECONDS = 60 * 60;
  * cannot get the Zap disabled. At most one refusal per reason and hour is shown, so a forger
  * cannot flood the history either; the rest go to the log. A cache that fails shows it.
  */
-export async function refuseDelivery(zapier: ZObject, vendor: VendorDefinition, eventName: string, zap: string, reason: string, message: string): Promise<never[]> {
+export async function refuseDelivery(zapier: ZObject, vendor: VendorDefinition, eventName: string, zap: string | undefined, reason: string, message: string): Promise<never[]> {
   zapier.console.log(`${vendor.name} ${eventName} trigger: delivery ignored, ${reason}: ${message}`);
-  const notice = await claim(zapier, `refusal:${eventName}:${zap}:${reason}`, NOTICE_SECONDS);
+  // Without the Zap's name the notice is shared by the connection's Zaps: one of them shows it.
+  const notice = await claim(zapier, `refusal:${eventName}:${zap ?? 'connection'}:${reason}`, NOTICE_SECONDS);
   if (notice.kind === 'lost') return [];
   throw new zapier.errors.HaltedError(
     `${vendor.name} sent a delivery this trigger refused (${reason}): ${message} ` +
