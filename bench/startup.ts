@@ -8,8 +8,12 @@ import type { Stack } from '../harness/stack';
 import { createTriggerWorkflow } from '../harness/workflows';
 import { builtinWebhook } from './n8n';
 
+type Kind = 'converc' | 'convo' | 'builtin';
+const KINDS: readonly Kind[] = ['converc', 'convo', 'builtin'];
+
 /** One published workflow, and the request that shows it is live again. */
 interface Probe {
+  readonly kind: Kind;
   readonly url: string;
   readonly request: () => { readonly body: Buffer; readonly headers: Record<string, string> };
 }
@@ -29,34 +33,30 @@ const PROBES_AT_ONCE = 16;
 const PROBE_ROUND_MS = 100;
 const GIVE_UP_MS = 15 * 60_000;
 
-/** `count` published triggers of an API vendor sharing one credential, as one user's account would. Dedupe is off, so no probe starts a catch-up poll. */
-async function publishedTriggers(stack: Stack, vendor: VendorDefinition, count: number): Promise<Probe[]> {
+/** Publishes a vendor's trigger at each call, all sharing one credential as one user's account would. Dedupe is off, so no probe starts a catch-up poll. */
+async function triggerPublisher(stack: Stack, kind: 'converc' | 'convo'): Promise<(index: number) => Promise<Probe>> {
+  const vendor = VENDORS[kind] as VendorDefinition;
   const credentialId = await createVendorCredential(stack, vendor);
   const event = Object.keys(vendor.events)[0]!;
-  const probes: Probe[] = [];
-  for (let index = 0; index < count; index += 1) {
+  return async (index) => {
     const workflow = await createTriggerWorkflow(stack, vendor, credentialId, { name: `Start-up: ${vendor.name} ${index}`, events: [event], options: { dedupe: false } });
     const deployment = await deploymentOf(stack, vendor, workflow, [event]);
     await deployment.publish();
     const secret = await deployment.secret();
-    probes.push({
+    return {
+      kind,
       url: workflow.productionUrl,
       request: () => {
         const body = Buffer.from(JSON.stringify(freshSample(vendor, event, { id: randomUUID(), at: new Date() })));
         return { body, headers: { 'content-type': 'application/json', ...deliveryHeaders(vendor, body, secret, event) } };
       },
-    });
-  }
-  return probes;
+    };
+  };
 }
 
-async function builtinWebhooks(stack: Stack, count: number): Promise<Probe[]> {
-  const probes: Probe[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const { url } = await builtinWebhook(stack, `startup-builtin-${index}`);
-    probes.push({ url, request: () => ({ body: Buffer.from('{}'), headers: { 'content-type': 'application/json' } }) });
-  }
-  return probes;
+async function builtinProbe(stack: Stack, index: number): Promise<Probe> {
+  const { url } = await builtinWebhook(stack, `startup-builtin-${index}`);
+  return { kind: 'builtin', url, request: () => ({ body: Buffer.from('{}'), headers: { 'content-type': 'application/json' } }) };
 }
 
 async function answers(probe: Probe): Promise<boolean> {
@@ -94,26 +94,25 @@ async function apiCalls(stack: Stack): Promise<Record<string, number>> {
 
 /** Publishes `count` workflows of each kind, restarts n8n, and measures each kind's start-up. */
 export async function benchStartup(stack: Stack, count: number): Promise<StartupRow> {
-  const groups = {
-    converc: await publishedTriggers(stack, VENDORS.converc as VendorDefinition, count),
-    convo: await publishedTriggers(stack, VENDORS.convo as VendorDefinition, count),
-    builtin: await builtinWebhooks(stack, count),
+  const publish: Record<Kind, (index: number) => Promise<Probe>> = {
+    converc: await triggerPublisher(stack, 'converc'),
+    convo: await triggerPublisher(stack, 'convo'),
+    builtin: (index) => builtinProbe(stack, index),
   };
+  // Interleaved, and probed in that order: n8n activates one workflow at a time in an order of its own, so no kind comes first by construction.
+  const probes: Probe[] = [];
+  for (let index = 0; index < count; index += 1) for (const kind of KINDS) probes.push(await publish[kind](index));
   let launchedAt = 0;
   let before: Record<string, number> = {};
   await stack.n8n.restart(async () => {
     before = await apiCalls(stack);
     launchedAt = Date.now();
   });
-  const all = [...groups.converc, ...groups.convo, ...groups.builtin];
-  const answeredAt = await firstAnswers(all, launchedAt);
+  const answeredAt = await firstAnswers(probes, launchedAt);
   const after = await apiCalls(stack);
-  const calls = (vendor: string) => (after[vendor] ?? 0) - (before[vendor] ?? 0);
-  const slice = (offset: number) => Math.max(...answeredAt.slice(offset, offset + count)) / 1000;
-  return {
-    triggers: count,
-    converc: { secondsUntilAllAnswer: slice(0), vendorApiCalls: calls('converc') },
-    convo: { secondsUntilAllAnswer: slice(count), vendorApiCalls: calls('convo') },
-    builtin: { secondsUntilAllAnswer: slice(2 * count), vendorApiCalls: null },
-  };
+  const group = (kind: Kind): StartupGroup => ({
+    secondsUntilAllAnswer: Math.max(...answeredAt.filter((_, index) => probes[index]!.kind === kind)) / 1000,
+    vendorApiCalls: kind === 'builtin' ? null : (after[kind] ?? 0) - (before[kind] ?? 0),
+  });
+  return { triggers: count, converc: group('converc'), convo: group('convo'), builtin: group('builtin') };
 }
