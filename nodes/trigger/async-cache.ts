@@ -1,3 +1,5 @@
+import { rememberBounded } from './process-memory';
+
 /**
  * What a process keeps between requests, bounded: one read per key at a time (deliveries or
  * activations that arrive together wait for the read already started), a value kept for a while,
@@ -34,10 +36,7 @@ export class AsyncCache<V> {
   }
 
   private keep(key: string, cached: Cached<V>): Cached<V> {
-    // Deleted first, so a key read again counts as the newest and replacing it evicts nothing.
-    this.values.delete(key);
-    if (this.values.size >= this.cap) this.values.delete(this.values.keys().next().value ?? '');
-    this.values.set(key, cached);
+    rememberBounded(this.values, key, cached, this.cap);
     return cached;
   }
 }
