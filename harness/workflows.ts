@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { credentialName } from '../nodes/trigger/credential-names';
+import { credentialName } from '../nodes/trigger/credentials';
 import { VENDORS, type VendorDefinition, type VendorId } from '../shared';
 import { simulatorApiKey, type RunningSimulator } from '../simulator';
 import { packageLayout } from '../scripts/generate/layout';

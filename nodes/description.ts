@@ -3,7 +3,7 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { titleCase } from 'title-case';
 import { signatureHeaderDescription } from '../credentials/credential-fields';
 import type { VendorDefinition } from '../shared/vendor-definition';
-import { ALL_EVENTS } from './trigger/event-selection';
+import { ALL_EVENTS } from './trigger/events';
 
 /**
  * n8n runs a webhook node only when a request arrives, so recovered events come with the next

@@ -1,9 +1,9 @@
 // Measures the heap one dedupe key costs in the trigger's process-wide store, for the figure
-// quoted in nodes/trigger/dedupe-store.ts. The keys come from the core's
+// quoted in nodes/trigger/dedupe.ts. The keys come from the core's
 // parseEvent, as a delivery makes them; the heap needs collecting between readings:
 //   node --expose-gc --import tsx scripts/measure-dedupe-memory.ts
 import { randomUUID } from 'node:crypto';
-import { DedupeStore } from '../nodes/trigger/dedupe-store';
+import { DedupeStore } from '../nodes/trigger/dedupe';
 import { freshSample, parseEvent, VENDORS, type VendorDefinition } from '../shared';
 
 const KEYS = 50_000;

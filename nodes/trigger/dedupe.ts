@@ -1,29 +1,73 @@
-import type { IWebhookFunctions } from 'n8n-workflow';
-import { DedupeStore } from './dedupe-store';
+import { UnexpectedError, type IWebhookFunctions } from 'n8n-workflow';
 import { seenBefore } from './static-data';
 
 /**
- * Keys this process has delivered. Static data alone loses keys under concurrency: n8n loads it
- * at the start of each request and saves it whole at the end, so two deliveries in flight at
- * once each save a list without the other's key. Checking and recording here is atomic within
- * the process; static data still carries the keys across restarts.
+ * Dedupe budgets for the whole process, not per trigger, so memory stays fixed however many
+ * triggers run: about 280 bytes a key, 19.6 MB in all (scripts/measure-dedupe-memory.ts).
+ * 50 000 verified keys cover Konvox's 3.5-minute retry span up to about 240 deliveries a second.
  */
+const BUDGETS = { verified: 50_000, unverified: 20_000 };
+
+/** A bounded set that forgets its oldest entry first, through a ring: evicting a Set's first entry walks every deleted one. */
+class Budget {
+  private readonly members = new Set<string>();
+  private readonly order: string[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new UnexpectedError(`A dedupe budget holds a whole number of keys, at least 1; got ${capacity}.`);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  has(entry: string): boolean {
+    return this.members.has(entry);
+  }
+
+  /** Adds an entry not yet held, evicting the oldest when full. */
+  add(entry: string): void {
+    const oldest = this.order[this.next];
+    if (oldest !== undefined) this.members.delete(oldest);
+    this.order[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+    this.members.add(entry);
+  }
+}
+
+/** The dedupe keys one process holds; unverified deliveries (a Konvox credential without verification) evict only their own kind. */
+export class DedupeStore {
+  private readonly verified: Budget;
+  private readonly unverified: Budget;
+
+  constructor(readonly budgets: typeof BUDGETS = BUDGETS) {
+    this.verified = new Budget(budgets.verified);
+    this.unverified = new Budget(budgets.unverified);
+  }
+
+  get size(): number {
+    return this.verified.size + this.unverified.size;
+  }
+
+  /** Records `key` for the trigger `scope`; true when it repeats. What anyone could have sent never suppresses a signed delivery. */
+  record(scope: string, key: string, verified: boolean): boolean {
+    // Scopes are n8n's ids and hold no line break.
+    const entry = `${scope}\n${key}`;
+    if (this.verified.has(entry) || (!verified && this.unverified.has(entry))) return true;
+    (verified ? this.verified : this.unverified).add(entry);
+    return false;
+  }
+}
+
+/** In memory, checking and recording is atomic; static data, saved whole per request, loses keys of concurrent deliveries. */
 const recent = new DedupeStore();
 
-/** What dedupe asks of n8n's webhook context. */
-type DedupeContext = Pick<IWebhookFunctions, 'getWorkflow' | 'getNode' | 'getMode' | 'getWorkflowStaticData'>;
-
-/**
- * Records a delivery's dedupe key; true when this trigger has already delivered it. Static data
- * is the node's own and so is its credential, which decides `verified`: there an unverified key
- * can displace a verified one only of the same trigger, after its verification was turned off.
- */
-export function isRepeatedDelivery(context: DedupeContext, key: string, verified: boolean): boolean {
+/** Records a delivery's dedupe key; true when this trigger already delivered it. */
+export function isRepeatedDelivery(context: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode' | 'getMode' | 'getWorkflowStaticData'>, key: string, verified: boolean): boolean {
   // Test and production subscriptions receive the same events: a test delivery must not mark the live one.
   const scope = `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${context.getMode()}`;
   if (recent.record(scope, key, verified)) return true;
-  // n8n saves static data after production requests only, so the keys there are production's:
-  // a test listener reading them would take the live subscription's deliveries for its own.
-  if (context.getMode() === 'manual') return false;
-  return seenBefore(context.getWorkflowStaticData('node'), key);
+  // n8n saves static data after production requests only: the keys there are production's.
+  return context.getMode() !== 'manual' && seenBefore(context.getWorkflowStaticData('node'), key);
 }

@@ -1,49 +1,55 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 import type { SubscriptionApi } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
-import { noteResubscribed } from './catch-up';
-import { describe, liveAtUrl, subscribeInPlaceOf } from './lifecycle';
-import { rememberBounded, triggerScope } from './process-memory';
-import type { OwnedSubscription } from './static-data';
+import { rememberBounded, triggerScope } from './memory';
+import type { HeldSubscription } from './static-data';
+import { create, eventsToSubscribe, hold, liveAtUrl, noteActivation, remove, webhookUrl } from './subscriptions';
+import { describe } from './vendor-client';
 
 /**
- * The last resort when static data lost the trigger's subscription. In queue mode a webhook
- * processor can write back a copy of static data loaded before an activation on the main instance
- * saved the new subscription (known-subscriptions.ts puts the newer record back wherever a
- * processor has seen it, but one may not have yet). The vendor shows a secret only once, so
- * nothing can bring it back: every delivery would be refused until the workflow is published
- * again. A process refusing deliveries therefore asks the vendor, at most every CHECK_EVERY_MS,
- * what is subscribed at the trigger's URL. A subscription there that static data still does not
- * hold a full HEAL_AFTER_MS later (far longer than an activation takes to save) is one whose
- * secret is lost: the trigger subscribes afresh (without undoing another process's heal of it,
- * see `subscribeInPlaceOf`), and Converc's catch-up recovers what it refused.
- * A held secret the credential does not open (the user changed the API key) is lost for good, and
- * no save under way can bring it back: the first delivery refused for it subscribes afresh.
+ * The last resort when the trigger no longer holds the secret of the subscription delivering to
+ * it: static data lost the record (a stale copy written over it), or the API key changed.
+ * The vendor shows a secret only once, so the trigger subscribes afresh (docs/design/lost-subscription.md).
  */
 const CHECK_EVERY_MS = 30_000;
 /** The refused delivery's answer waits for the check: one attempt, soon given up. */
 const CHECK_LIMITS = { attempts: 1, timeoutMs: 3_000 };
+/** Far longer than an activation takes to save its record. */
 const HEAL_AFTER_MS = 60_000;
-const MAX_TRIGGERS = 1000;
 
 interface Suspect {
-  /** The vendor's subscription at our URL that static data did not hold, or undefined when none was. */
+  /** The subscription at our URL that the trigger did not hold, if any. */
   readonly id: string | undefined;
   readonly since: number;
   readonly checkedAt: number;
 }
 
 const suspects = new Map<string, Suspect>();
+const suspect = (scope: string, value: Suspect) => rememberBounded(suspects, scope, value, 1000);
 
 /**
- * After a delivery was refused for its signature, with the held subscriptions whose secret the
- * credential did not open. A flood of forgeries costs the vendor one list call per CHECK_EVERY_MS.
+ * Subscribes afresh in place of `lost` with no lock between processes: it creates first, then
+ * gives way (removing its own) if any other live subscription it does not know sits at the URL.
  */
+async function subscribeInPlaceOf(context: IWebhookFunctions, vendor: VendorDefinition, api: SubscriptionApi, lost: readonly string[], held: readonly string[]) {
+  const url = webhookUrl(context, vendor);
+  const created = await create(context, vendor, api, url, eventsToSubscribe(context, vendor));
+  const others = (await liveAtUrl(context, vendor, api, url)).map((remote) => remote.id).filter((id) => id !== created.id && !lost.includes(id) && !held.includes(id));
+  if (others.length > 0) {
+    await remove(context, vendor, api, created.id);
+    return { own: created.id, gaveWayTo: others };
+  }
+  hold(context, url, created);
+  for (const id of lost) await remove(context, vendor, api, id);
+  return { own: created.id, gaveWayTo: [] };
+}
+
+/** After a delivery was refused for its signature; a flood of forgeries costs the vendor one list call per CHECK_EVERY_MS. */
 export async function checkForLostSubscription(
   context: IWebhookFunctions,
   vendor: VendorDefinition,
   api: SubscriptionApi,
-  held: readonly OwnedSubscription[],
+  held: readonly HeldSubscription[],
   unopened: readonly string[],
   now = Date.now(),
 ): Promise<void> {
@@ -52,41 +58,37 @@ export async function checkForLostSubscription(
   const last = suspects.get(scope);
   if (last !== undefined && now - last.checkedAt < CHECK_EVERY_MS) return;
   // Claimed before the call: deliveries refused meanwhile do not ask again.
-  rememberBounded(suspects, scope, { id: last?.id, since: last?.since ?? now, checkedAt: now }, MAX_TRIGGERS);
-  const url = context.getNodeWebhookUrl('default') ?? '';
+  suspect(scope, { id: last?.id, since: last?.since ?? now, checkedAt: now });
   let remote;
   try {
-    remote = await liveAtUrl(context, vendor, api, url, CHECK_LIMITS);
+    remote = await liveAtUrl(context, vendor, api, context.getNodeWebhookUrl('default') ?? '', CHECK_LIMITS);
   } catch (error) {
-    // Most refusals are forgeries, and the check only a safeguard: not worth a warning each time the vendor is unreachable.
+    // Most refusals are forgeries: not worth a warning each time the vendor is unreachable.
     context.logger.debug(`${vendor.name} trigger could not check its subscription after a refused delivery: ${describe(error)}`);
     return;
   }
-  const unknown = remote.filter((subscription) => unopened.includes(subscription.id) || !held.some((owned) => owned.id === subscription.id)).map((subscription) => subscription.id);
-  const openedByNoKey = unknown.length > 0 && unknown.every((id) => unopened.includes(id));
-  if (!openedByNoKey) {
-    if (unknown[0] === undefined || unknown[0] !== last?.id) {
-      rememberBounded(suspects, scope, { id: unknown[0], since: now, checkedAt: now }, MAX_TRIGGERS);
-      return;
-    }
+  const unknown = remote.filter(({ id }) => unopened.includes(id) || !held.some((subscription) => subscription.id === id)).map(({ id }) => id);
+  // A secret the API key no longer opens is lost for good: no save under way can bring it back.
+  const keyChanged = unknown.length > 0 && unknown.every((id) => unopened.includes(id));
+  if (!keyChanged) {
+    if (unknown[0] === undefined || unknown[0] !== last?.id) return suspect(scope, { id: unknown[0], since: now, checkedAt: now });
     if (now - last.since < HEAL_AFTER_MS) return;
   }
-  const why = openedByNoKey
+  const why = keyChanged
     ? `its signing secret does not open with the credential's API key (was the key changed?)`
     : `the trigger has not held its signing secret for ${Math.round((now - (last?.since ?? now)) / 1000)} s (static data was overwritten)`;
   context.logger.warn(`${vendor.name} subscription ${unknown[0]} delivers to this trigger, but ${why}: subscribing afresh.`);
   try {
-    const { own, gaveWayTo } = await subscribeInPlaceOf(context, vendor, api, unknown, held.map((owned) => owned.id));
+    const { own, gaveWayTo } = await subscribeInPlaceOf(context, vendor, api, unknown, held.map(({ id }) => id));
     if (gaveWayTo.length === 0) {
-      noteResubscribed(context, vendor, new Date(now));
+      // Like a restart: the live period goes on, and each process catches up on what it refused.
+      noteActivation(context, api, 'other', new Date(now));
       suspects.delete(scope);
       return;
     }
     context.logger.info(`${vendor.name} trigger found ${gaveWayTo.join(', ')} subscribed at its URL meanwhile (another process healing, or an activation), and removed its own new subscription ${own}.`);
-    // Two heals that gave way to each other would meet again a minute later, and again. Both saw both
-    // new ids: the one whose id was the smaller tries first, the other a minute after it, by when it sees the first's.
-    const after = gaveWayTo.every((id) => own < id) ? 0 : HEAL_AFTER_MS;
-    rememberBounded(suspects, scope, { id: unknown[0], since: now + after, checkedAt: now }, MAX_TRIGGERS);
+    // Two heals that gave way to each other: the one with the smaller id tries again first.
+    suspect(scope, { id: unknown[0], since: now + (gaveWayTo.every((id) => own < id) ? 0 : HEAL_AFTER_MS), checkedAt: now });
   } catch (error) {
     context.logger.error(`${vendor.name} trigger could not subscribe afresh: ${describe(error)}`);
   }

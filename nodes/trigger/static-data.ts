@@ -2,164 +2,112 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * What the node knows of one subscription it created. The vendor shows the signing secret only
- * in its answer to the create call, so static data holds its only lasting copy, sealed (see
- * sealed-secret.ts); the process that created it keeps it in plain text while n8n saves
- * (known-subscriptions.ts).
+ * What the node's static data holds; each read checks the shape, since static data also comes
+ * from imported workflows. Why this and nothing more: docs/design/trigger.md.
  */
-export type OwnedSubscription = ({ readonly id: string; readonly sealedSecret: string } | { readonly id: string; readonly plainSecret: string }) & {
-  /**
-   * When the trigger created it, in ms: of two records for one URL the later one is current.
-   * A record without one (an imported workflow) counts as older than any that has one.
-   */
-  readonly createdAt?: number;
-};
-
-/** As stored, from the database or an imported workflow; `createdAt` an ISO timestamp. */
-interface StoredSubscription {
-  id?: unknown;
-  sealedSecret?: unknown;
-  createdAt?: unknown;
-}
-
-/**
- * The node's static data, keyed by webhook URL: the test URL and the production URL each get
- * their own subscription, so listening for a test event never replaces the live one.
- */
-interface TriggerStaticData {
-  subscriptions?: Record<string, StoredSubscription>;
+interface Stored {
+  /** By webhook URL: the test URL and the production URL each have their own subscription. */
+  subscriptions?: Record<string, { id?: unknown; sealedSecret?: unknown; createdAt?: unknown }>;
   dedupe?: RecentKeys;
-  live?: StoredLivePeriod;
+  live?: { since?: unknown; activatedAt?: unknown; atStart?: unknown; lastSeen?: unknown };
 }
 
-/** ISO timestamps, as stored; `atStart` is true when n8n's own start made the latest activation. */
-interface StoredLivePeriod {
-  since?: unknown;
-  activatedAt?: unknown;
-  atStart?: unknown;
-  lastSeen?: unknown;
+const stored = (staticData: IDataObject) => staticData as Stored;
+const timeOf = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
+const isoOf = (ms: number) => new Date(ms).toISOString();
+
+/** A subscription the trigger created. The vendor shows its secret once: static data keeps it sealed (sealed-secret.ts). */
+export interface HeldSubscription {
+  readonly id: string;
+  readonly sealedSecret: string;
+  /** In ms: of two records for one URL the later is current; one without (imported) is the oldest. */
+  readonly createdAt?: number;
+  /** The plain secret, only in the memory of the process that created it, never stored. */
+  readonly secret?: string;
 }
 
-const view = (staticData: IDataObject) => staticData as TriggerStaticData;
-
-/** Static data comes from the database and from imported workflows: an entry of another shape is no subscription. */
-function read(stored: StoredSubscription | undefined): OwnedSubscription | undefined {
-  if (typeof stored !== 'object' || stored === null || typeof stored.id !== 'string' || typeof stored.sealedSecret !== 'string') return undefined;
-  const createdAt = typeof stored.createdAt === 'string' ? Date.parse(stored.createdAt) : Number.NaN;
-  return Number.isNaN(createdAt) ? { id: stored.id, sealedSecret: stored.sealedSecret } : { id: stored.id, sealedSecret: stored.sealedSecret, createdAt };
+export function heldSubscriptions(staticData: IDataObject): Map<string, HeldSubscription> {
+  const held = new Map<string, HeldSubscription>();
+  for (const [url, entry] of Object.entries(stored(staticData).subscriptions ?? {})) {
+    if (typeof entry !== 'object' || entry === null || typeof entry.id !== 'string' || typeof entry.sealedSecret !== 'string') continue;
+    const createdAt = timeOf(entry.createdAt);
+    held.set(url, { id: entry.id, sealedSecret: entry.sealedSecret, ...(Number.isNaN(createdAt) ? {} : { createdAt }) });
+  }
+  return held;
 }
 
-export function ownedSubscription(staticData: IDataObject, url: string): OwnedSubscription | undefined {
-  const subscriptions = view(staticData).subscriptions ?? {};
-  return Object.hasOwn(subscriptions, url) ? read(subscriptions[url]) : undefined;
+/** Stores the record with its sealed secret only. */
+export function holdSubscription(staticData: IDataObject, url: string, { id, sealedSecret, createdAt }: HeldSubscription): void {
+  const record = { id, sealedSecret, ...(createdAt === undefined ? {} : { createdAt: isoOf(createdAt) }) };
+  stored(staticData).subscriptions = { ...stored(staticData).subscriptions, [url]: record };
 }
 
-/** Every subscription the node holds, by webhook URL: a delivery may come from the test or the production one. */
-export function ownedSubscriptionsByUrl(staticData: IDataObject): [string, OwnedSubscription][] {
-  const subscriptions = Object.entries(view(staticData).subscriptions ?? {}).map(([url, stored]) => [url, read(stored)] as const);
-  return subscriptions.filter((entry): entry is [string, OwnedSubscription] => entry[1] !== undefined);
-}
-
-/** Only ever a sealed secret: nothing writes one in plain text. */
-export function rememberSubscription(staticData: IDataObject, url: string, subscription: { readonly id: string; readonly sealedSecret: string; readonly createdAt?: number }): void {
-  const stamp = subscription.createdAt === undefined ? {} : { createdAt: new Date(subscription.createdAt).toISOString() };
-  view(staticData).subscriptions = { ...view(staticData).subscriptions, [url]: { id: subscription.id, sealedSecret: subscription.sealedSecret, ...stamp } };
-}
-
-export function forgetSubscription(staticData: IDataObject, url: string): void {
-  const rest = { ...view(staticData).subscriptions };
+export function dropSubscription(staticData: IDataObject, url: string): void {
+  const rest = { ...stored(staticData).subscriptions };
   delete rest[url];
-  view(staticData).subscriptions = rest;
+  stored(staticData).subscriptions = rest;
 }
 
-/** Bounded so a busy trigger's static data stays small; retries arrive within minutes. */
-const MAX_SEEN_KEYS = 1000;
-
-/**
- * Dedupe keys of recent deliveries as a ring, stored as `{ "keys": [...], "next": 17 }`: at most
- * MAX_SEEN_KEYS keys, and `next` is the slot the next key takes, the oldest once the ring is
- * full. A delivery writes one slot instead of copying the list; n8n marks static data changed on
- * a write into a nested array as well, so the slot is saved.
- */
+/** Recent dedupe keys as a ring: `next` is the slot the next key takes, so a delivery writes one slot. */
 interface RecentKeys {
   keys: string[];
   next: number;
 }
 
-/**
- * n8n writes a node's whole static data to its database after every delivery that records a
- * key, so the ring keeps a 128-bit digest of each key (22 characters where a key takes up to
- * 80): that write is most of what a delivery costs beyond n8n's own work.
- */
-const stored = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 22);
+const MAX_SEEN_KEYS = 1000;
+/** n8n writes static data whole after each delivery: a 128-bit digest keeps each key to 22 characters. */
+const digestOf = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 22);
 
-/** Static data may come from an imported workflow: a ring of another shape is started afresh rather than trusted. */
 function isRing(value: unknown): value is RecentKeys {
-  if (typeof value !== 'object' || value === null) return false;
-  const { keys, next } = value as Partial<RecentKeys>;
+  const { keys, next } = (value ?? {}) as Partial<RecentKeys>;
   return Array.isArray(keys) && keys.length <= MAX_SEEN_KEYS && Number.isInteger(next) && (next as number) >= 0 && (next as number) < MAX_SEEN_KEYS;
-}
-
-function recentKeys(staticData: IDataObject): RecentKeys {
-  const data = view(staticData);
-  if (!isRing(data.dedupe)) data.dedupe = { keys: [], next: 0 };
-  return data.dedupe;
 }
 
 /** Records `key`; true when it was already recorded (a repeated delivery). */
 export function seenBefore(staticData: IDataObject, key: string): boolean {
-  const recent = recentKeys(staticData);
-  const digest = stored(key);
-  if (recent.keys.includes(digest)) return true;
-  recent.keys[recent.next] = digest;
-  recent.next = (recent.next + 1) % MAX_SEEN_KEYS;
+  const data = stored(staticData);
+  if (!isRing(data.dedupe)) data.dedupe = { keys: [], next: 0 };
+  const ring = data.dedupe;
+  const digest = digestOf(key);
+  if (ring.keys.includes(digest)) return true;
+  ring.keys[ring.next] = digest;
+  ring.next = (ring.next + 1) % MAX_SEEN_KEYS;
   return false;
 }
 
 /**
- * Since when the trigger has been meant to be live without a break (its latest fresh publish:
- * a restart or a republish does not end it, an unpublish does), its latest activation, and the
- * newest event time it has taken (where a gap can have begun), all in ms.
+ * In ms: since when the trigger has been live without a break (a restart or a republish does not
+ * end it, an unpublish does), its latest activation, and the newest event time it has taken.
  */
 export interface LivePeriod {
   readonly since: number;
   readonly activatedAt: number;
-  /**
-   * Whether n8n made the latest activation as it started (or, in multi-main, as an instance took
-   * over as leader) rather than on a publish: then every process of it may have been down too.
-   */
+  /** n8n made the latest activation as it started (or took over as leader): every process may have been down. */
   readonly atStart: boolean;
   readonly lastSeen?: number;
 }
 
-const timeOf = (stored: unknown): number => (typeof stored === 'string' ? Date.parse(stored) : Number.NaN);
-
 export function livePeriod(staticData: IDataObject): LivePeriod | undefined {
-  const { since, activatedAt, atStart, lastSeen } = view(staticData).live ?? {};
+  const { since, activatedAt, atStart, lastSeen } = stored(staticData).live ?? {};
   const period = { since: timeOf(since), activatedAt: timeOf(activatedAt), atStart: atStart === true };
   if (Number.isNaN(period.since) || Number.isNaN(period.activatedAt)) return undefined;
   const seen = timeOf(lastSeen);
   return Number.isNaN(seen) ? period : { ...period, lastSeen: seen };
 }
 
-/** How an activation came about: a fresh publish starts a live period; n8n's start and any other activation continue it. */
 export type ActivationKind = 'fresh publish' | 'n8n start' | 'other';
 
-/**
- * Records an activation at `now`. A fresh publish starts a new live period; any other activation
- * continues the one recorded, or starts one where none is (static data from before this was kept).
- */
+/** A fresh publish starts a live period; any other activation continues the one recorded. */
 export function recordActivation(staticData: IDataObject, kind: ActivationKind, now: Date): void {
-  const at = now.toISOString();
-  const freshPublish = kind === 'fresh publish';
-  const live = view(staticData).live;
-  const since = freshPublish ? undefined : livePeriod(staticData)?.since;
-  view(staticData).live = { ...(freshPublish ? {} : live), since: since === undefined ? at : new Date(since).toISOString(), activatedAt: at, atStart: kind === 'n8n start' };
+  const previous = kind === 'fresh publish' ? undefined : livePeriod(staticData);
+  const { lastSeen } = previous ?? {};
+  const since = previous?.since ?? now.getTime();
+  stored(staticData).live = { since: isoOf(since), activatedAt: now.toISOString(), atStart: kind === 'n8n start', ...(lastSeen === undefined ? {} : { lastSeen: isoOf(lastSeen) }) };
 }
 
-/** Records that the trigger took an event of time `at`; only a newer one moves the mark. */
+/** Records that the trigger took an event made at `at`; only a newer one moves the mark. */
 export function recordSeen(staticData: IDataObject, at: number): void {
-  const live = view(staticData).live;
+  const live = stored(staticData).live;
   if (live === undefined || Number.isNaN(at) || at <= (livePeriod(staticData)?.lastSeen ?? Number.NEGATIVE_INFINITY)) return;
-  live.lastSeen = new Date(at).toISOString();
+  live.lastSeen = isoOf(at);
 }

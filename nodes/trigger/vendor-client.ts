@@ -1,14 +1,8 @@
-import {
-  NodeApiError,
-  sleep,
-  type IHookFunctions,
-  type IHttpRequestMethods,
-  type JsonObject,
-} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep, type IHookFunctions, type IHttpRequestMethods, type JsonObject } from 'n8n-workflow';
 import type { z } from 'zod/v4';
 import { describeMisfits, requestUrl, succeeded, vendorSaid, type RequestDescription } from '../../shared/subscription-api';
 import type { VendorDefinition } from '../../shared/vendor-definition';
-import { credentialName, type ApiCredentials } from './credential-names';
+import { credentialName, type ApiCredentials } from './credentials';
 
 type HookContext = Pick<IHookFunctions, 'getCredentials' | 'getNode' | 'helpers' | 'logger'>;
 
@@ -122,4 +116,10 @@ export function readAnswer<T>(context: HookContext, vendor: VendorDefinition, sc
     message: `${vendor.name} answered in an unexpected shape`,
     description: describeMisfits(parsed.error),
   });
+}
+
+/** An error as one line for the log: a node error's message and description. */
+export function describe(error: unknown): string {
+  if (error instanceof NodeApiError || error instanceof NodeOperationError) return [error.message, error.description].filter(Boolean).join(' — ');
+  return error instanceof Error ? error.message : String(error);
 }

@@ -3,13 +3,11 @@ import { receive, type ReceiveOptions } from '../../shared/receive';
 import { replayWindow } from '../../shared/replay';
 import { signatureHeaderOverride, signingReceiveOptions } from '../../shared/signing-setup';
 import type { VendorDefinition } from '../../shared/vendor-definition';
-import { signingCredentials } from './credential-cache';
-import type { SigningCredentials } from './credential-names';
-import { isSelected, selectedEvents } from './event-selection';
-import { isRepeatedDelivery } from './dedupe';
-import { eventItem } from './item';
 import { catchUpAfter, mayTakeDelivery } from './catch-up';
-import { keepKnown, withKnown } from './known-subscriptions';
+import { signingCredentials, type SigningCredentials } from './credentials';
+import { isRepeatedDelivery } from './dedupe';
+import { eventItem, isSelected, selectedEvents } from './events';
+import { heldWith, keepHeld } from './held-subscriptions';
 import { checkForLostSubscription } from './lost-subscription';
 import { deliverySecrets } from './subscription-secrets';
 
@@ -24,10 +22,6 @@ interface TriggerOptions {
 /** What the node's options add to verification, whichever secrets it uses. */
 type OptionChecks = Pick<ReceiveOptions, 'signatureHeader' | 'replayWindow'>;
 
-function optionChecks(vendor: VendorDefinition, options: TriggerOptions, now: Date): OptionChecks {
-  return { signatureHeader: signatureHeaderOverride(vendor, options.signatureHeader), replayWindow: replayWindow(options.replayWindowMinutes, now) };
-}
-
 /** Express request as n8n hands it over: the raw bytes are kept for signature checks. */
 interface RawRequest {
   rawBody?: Buffer;
@@ -41,13 +35,10 @@ function fromCredentials(vendor: VendorDefinition, credentials: SigningCredentia
   return { ...fromSetup, ...checks, signatureHeader: checks.signatureHeader ?? fromSetup.signatureHeader };
 }
 
-/**
- * Verifies and parses with the secrets the node holds: what `create` stored (API vendors), or
- * the user's credential, re-read once when a signature fails against an older copy of it.
- */
+/** Verifies and parses with the secrets `create` stored (API vendors), or the user's credential, re-read once after a failure on an older copy. */
 async function verifiedReceipt(context: IWebhookFunctions, vendor: VendorDefinition, request: RawRequest & { rawBody: Buffer }, checks: OptionChecks) {
   if (vendor.registration.kind === 'api') {
-    const held = withKnown(context, context.getWorkflowStaticData('node'));
+    const held = heldWith(context, context.getWorkflowStaticData('node'));
     const { secrets, unopened } = await deliverySecrets(context, vendor, held);
     const receipt = receive(vendor, request.rawBody, request.headers, { secrets, ...checks });
     if (!receipt.ok && (receipt.reason === 'signature_mismatch' || receipt.reason === 'no_secret')) await checkForLostSubscription(context, vendor, vendor.registration.api, held, unopened);
@@ -65,47 +56,36 @@ function reject(context: IWebhookFunctions, status: number, error: string, messa
   return { noWebhookResponse: true };
 }
 
-/**
- * One delivery: verify the raw bytes, parse, filter, dedupe, and hand one item to the
- * workflow. Every refusal answers at once with a status and a reason, and starts no execution.
- */
-function oneDelivery(vendor: VendorDefinition) {
-  return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-    const request = this.getRequestObject() as unknown as RawRequest;
-    if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
-    if (!Buffer.isBuffer(request.rawBody)) {
-      return reject(this, 400, 'unreadable_body', 'The raw request body was not available, so the signature cannot be checked.');
-    }
-    const now = new Date();
-    const options = this.getNodeParameter('options', {}) as TriggerOptions;
-    const receipt = await verifiedReceipt(this, vendor, request as RawRequest & { rawBody: Buffer }, optionChecks(vendor, options, now));
-    if (!receipt.ok) return reject(this, receipt.status, receipt.reason, receipt.message);
-
-    const { eventType } = receipt;
-    if (!isSelected(selectedEvents(this), eventType ?? '')) {
-      return { webhookResponse: { received: true, ignored: `The trigger does not listen for ${eventType ?? 'events without a type'}.` } };
-    }
-    if (options.dedupe !== false && isRepeatedDelivery(this, receipt.dedupeKey, receipt.verified)) {
-      return { webhookResponse: { received: true, duplicate: true } };
-    }
-    const headers = options.includeHeaders ? ({ ...request.headers } as IDataObject) : undefined;
-    const json = eventItem(vendor, receipt, now, { verified: receipt.verified }, headers);
-    return { workflowData: [this.helpers.returnJsonArray([json])], webhookResponse: { received: true } };
-  };
+/** Verify the raw bytes, parse, filter, dedupe, and hand one item on; a refusal answers with a status and a reason and starts nothing. */
+async function oneDelivery(context: IWebhookFunctions, vendor: VendorDefinition): Promise<IWebhookResponseData> {
+  const request = context.getRequestObject() as unknown as RawRequest;
+  if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
+  if (!Buffer.isBuffer(request.rawBody)) return reject(context, 400, 'unreadable_body', 'The raw request body was not available, so the signature cannot be checked.');
+  const now = new Date();
+  const options = context.getNodeParameter('options', {}) as TriggerOptions;
+  const checks = { signatureHeader: signatureHeaderOverride(vendor, options.signatureHeader), replayWindow: replayWindow(options.replayWindowMinutes, now) };
+  const receipt = await verifiedReceipt(context, vendor, request as RawRequest & { rawBody: Buffer }, checks);
+  if (!receipt.ok) return reject(context, receipt.status, receipt.reason, receipt.message);
+  const { eventType } = receipt;
+  if (!isSelected(selectedEvents(context), eventType ?? '')) {
+    return { webhookResponse: { received: true, ignored: `The trigger does not listen for ${eventType ?? 'events without a type'}.` } };
+  }
+  if (options.dedupe !== false && isRepeatedDelivery(context, receipt.dedupeKey, receipt.verified)) return { webhookResponse: { received: true, duplicate: true } };
+  const headers = options.includeHeaders ? ({ ...request.headers } as IDataObject) : undefined;
+  const json = eventItem(vendor, receipt, now, { verified: receipt.verified }, headers);
+  return { workflowData: [context.helpers.returnJsonArray([json])], webhookResponse: { received: true } };
 }
 
-/** A delivery, and after a gap the events the vendor's API still holds (see catch-up.ts). */
+/** A delivery, and after a gap the events the vendor's API still holds (catch-up.ts). */
 export function deliveryHandler(vendor: VendorDefinition) {
-  const deliver = oneDelivery(vendor);
   return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     if (!(await mayTakeDelivery(this, vendor))) {
       return reject(this, 503, 'not_listening', `n8n is stopping or taking this trigger down; once n8n is back, or the workflow republished, the trigger reads this event back from ${vendor.name}'s API.`);
     }
-    const delivered = await deliver.call(this);
+    const delivered = await oneDelivery(this, vendor);
     const result = await catchUpAfter(this, vendor, delivered);
-    // A refusal (no `webhookResponse`: it answered itself) changes nothing n8n would write. An accepted
-    // delivery's copy is written right after this: it must not undo a newer activation (known-subscriptions.ts).
-    if (vendor.registration.kind === 'api' && delivered.webhookResponse !== undefined) keepKnown(this, this.getWorkflowStaticData('node'));
+    // An accepted delivery's copy is written right after this: it must not undo a newer activation (held-subscriptions.ts).
+    if (vendor.registration.kind === 'api' && delivered.webhookResponse !== undefined) keepHeld(this, this.getWorkflowStaticData('node'));
     return result;
   };
 }

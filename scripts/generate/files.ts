@@ -2,7 +2,7 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, IDataObject, INodePr
 import { bearerAuthentication, credentialProperties, listWebhooksTest } from '../../credentials/credential-fields';
 import { triggerDescription } from '../../nodes/description';
 import { vendorTrigger } from '../../nodes/trigger';
-import { eventItem } from '../../nodes/trigger/item';
+import { eventItem } from '../../nodes/trigger/events';
 import { deliveryHeaders } from '../../shared/outgoing';
 import { receive } from '../../shared/receive';
 import type { VendorDefinition } from '../../shared/vendor-definition';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { VendorDefinition } from '../../shared/vendor-definition';
-import { credentialName } from '../../nodes/trigger/credential-names';
+import { credentialName } from '../../nodes/trigger/credentials';
 
 /** Where each vendor's n8n community package lives and what its parts are called: one rule for the generator, the harness and the tests. */
 

@@ -3,7 +3,7 @@
  * trigger asks of n8n. Everything the handler calls is here and typed; nothing else is.
  */
 import type { IDataObject, INode, IWebhookFunctions, WorkflowExecuteMode } from 'n8n-workflow';
-import { credentialName } from '../../nodes/trigger/credential-names';
+import { credentialName } from '../../nodes/trigger/credentials';
 import type { VendorDefinition } from '../../shared';
 
 export interface DeliverySetup {

@@ -1,6 +1,6 @@
 import { VENDORS, type VendorDefinition } from '../../../shared';
 import { triggerDescription } from '../../../nodes/description';
-import { ALL_EVENTS } from '../../../nodes/trigger/event-selection';
+import { ALL_EVENTS } from '../../../nodes/trigger/events';
 
 const vendors = Object.values(VENDORS) as VendorDefinition[];
 

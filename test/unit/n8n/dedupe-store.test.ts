@@ -1,6 +1,5 @@
 import { ObservableObject, type IDataObject, type INode, type WorkflowExecuteMode } from 'n8n-workflow';
-import { isRepeatedDelivery } from '../../../nodes/trigger/dedupe';
-import { DedupeStore } from '../../../nodes/trigger/dedupe-store';
+import { DedupeStore, isRepeatedDelivery } from '../../../nodes/trigger/dedupe';
 import { seenBefore } from '../../../nodes/trigger/static-data';
 import { deliveryHandler } from '../../../nodes/trigger/webhook';
 import { deliveryHeaders, VENDORS } from '../../../shared';

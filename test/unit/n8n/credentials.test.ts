@@ -1,5 +1,5 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
-import { signingCredentials } from '../../../nodes/trigger/credential-cache';
+import { signingCredentials } from '../../../nodes/trigger/credentials';
 import { deliveryHandler } from '../../../nodes/trigger/webhook';
 import { deliveryHeaders, VENDORS, type VendorDefinition } from '../../../shared';
 import { deliveryContext } from '../../support/delivery-context';
@@ -9,7 +9,7 @@ const webhook = deliveryHandler(vendor);
 const SECRET = 'whsec_kolvera';
 const START = Date.UTC(2026, 11, 1, 12);
 const BURST = 25;
-/** How many credentials the cache holds (MAX_ENTRIES in credential-cache.ts). */
+/** How many credentials the cache holds (in credentials.ts). */
 const CACHE_ENTRIES = 1000;
 
 const body = Buffer.from(JSON.stringify(vendor.events['meeting.booked']!.sample));

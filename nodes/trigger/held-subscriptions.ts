@@ -1,0 +1,73 @@
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { rememberBounded, triggerScope } from './memory';
+import { heldSubscriptions, holdSubscription, type HeldSubscription } from './static-data';
+
+type NodeContext = Pick<IHookFunctions | IWebhookFunctions, 'getNode' | 'getWorkflow' | 'getMode'>;
+
+interface InMemory extends HeldSubscription {
+  readonly createdAt: number;
+  /** When this process created it; undefined for a record learnt from a copy of static data. */
+  readonly createdHere?: number;
+  /** Made for the editor's test listening: only test deliveries may use it while unsaved. */
+  readonly manual: boolean;
+}
+
+/**
+ * The newest subscription this process holds for each URL of each trigger, beyond what a request's
+ * copy of static data holds: its own creations before n8n saves them, and newer records it has
+ * seen, which a processor's stale copy would otherwise overwrite (docs/design/trigger.md).
+ */
+const inMemory = new Map<string, Map<string, InMemory>>();
+/** Far longer than an activation takes to save. */
+const UNSAVED_FOR_AT_MOST_MS = 10 * 60_000;
+
+function heldFor(context: NodeContext): Map<string, InMemory> {
+  const scope = triggerScope(context);
+  const byUrl = inMemory.get(scope) ?? new Map<string, InMemory>();
+  rememberBounded(inMemory, scope, byUrl, 1000);
+  return byUrl;
+}
+
+export function holdCreated(context: NodeContext, url: string, created: HeldSubscription & { readonly createdAt: number }, now = Date.now()): void {
+  heldFor(context).set(url, { ...created, createdHere: now, manual: context.getMode() === 'manual' });
+}
+
+/** After a removal: what was removed must verify nothing more. */
+export function dropHeld(context: NodeContext, url: string): void {
+  inMemory.get(triggerScope(context))?.delete(url);
+}
+
+/**
+ * What this process holds that the copy lacks: a newer record for a URL, or one created here that
+ * is not saved yet; a URL the copy holds nothing else for stays empty (its subscription was removed).
+ */
+function missingFrom(context: NodeContext, staticData: IDataObject, now: number): [string, InMemory][] {
+  const stored = heldSubscriptions(staticData);
+  const byUrl = heldFor(context);
+  const manual = context.getMode() === 'manual';
+  const missing: [string, InMemory][] = [];
+  for (const [url, record] of stored) {
+    const entry = byUrl.get(url);
+    if (record.createdAt !== undefined && (entry === undefined || entry.createdAt < record.createdAt)) byUrl.set(url, { ...record, createdAt: record.createdAt, manual: false });
+  }
+  for (const [url, entry] of byUrl) {
+    const unsaved = entry.createdHere !== undefined && now - entry.createdHere <= UNSAVED_FOR_AT_MOST_MS;
+    // Past that, the plain secret goes: the record is opened from its sealed copy like any other.
+    const kept = unsaved || entry.secret === undefined ? entry : { id: entry.id, sealedSecret: entry.sealedSecret, createdAt: entry.createdAt, manual: entry.manual };
+    if (kept !== entry) byUrl.set(url, kept);
+    const record = stored.get(url);
+    const newer = record !== undefined && record.id !== kept.id && (record.createdAt ?? 0) < kept.createdAt;
+    if (record === undefined ? unsaved && entry.manual === manual : newer) missing.push([url, kept]);
+  }
+  return missing;
+}
+
+/** The subscriptions a request's copy holds, and those this process holds beyond it. */
+export function heldWith(context: NodeContext, staticData: IDataObject, now = Date.now()): HeldSubscription[] {
+  return [...heldSubscriptions(staticData).values(), ...missingFrom(context, staticData, now).map(([, entry]) => entry)];
+}
+
+/** Puts what this process holds into the copy n8n is about to write back, where the copy lacks it. */
+export function keepHeld(context: NodeContext, staticData: IDataObject, now = Date.now()): void {
+  for (const [url, entry] of missingFrom(context, staticData, now)) holdSubscription(staticData, url, entry);
+}
