@@ -1,11 +1,7 @@
 import { sleep, type IExecuteFunctions, type INodeExecutionData, type ITriggerFunctions, type ITriggerResponse, type IWebhookFunctions } from 'n8n-workflow';
 import { rememberBounded, triggerScope } from './memory';
 
-/**
- * Whether n8n has this trigger's activation up in this process: n8n calls `trigger` when it
- * activates a workflow and its close function when it takes the activation down (as it stops,
- * first of all; on an unpublish or a changing republish). A webhook node learns of neither otherwise.
- */
+/** Whether n8n has this trigger's activation up in this process: `trigger` is called on activation, its close function on the way down. */
 interface Down {
   readonly since: number;
   readonly reopened: Promise<void>;

@@ -9,11 +9,8 @@ import { rememberBounded, triggerScope } from './memory';
 import { livePeriod, recordSeen, type LivePeriod } from './static-data';
 import { callVendor, readAnswer } from './vendor-client';
 
-/**
- * Catch-up: what the vendor sent while nobody listened is still behind its recent-events API.
- * n8n lets a webhook node emit only in answer to a delivery, so each process catches up on the
- * first delivery it verifies after each activation (docs/design/trigger.md).
- */
+// Catch-up: what the vendor sent while nobody listened is still behind its recent-events API; each
+// process reads it back on the first delivery it verifies after each activation (docs/design/trigger.md).
 
 /** When the events a catch-up recovers were made, in ms. */
 interface Window {

@@ -32,14 +32,8 @@ const FRESH_MS = 5_000;
 
 type CredentialContext = Pick<IWebhookFunctions, 'getNode' | 'getWorkflow' | 'getCredentials'>;
 
-export interface CachedCredentials {
-  readonly credentials: SigningCredentials;
-  /** Whether a failed check may re-read the credential. */
-  readonly mayRefresh: boolean;
-  refresh(): Promise<SigningCredentials>;
-}
-
-export async function signingCredentials(context: CredentialContext, vendor: VendorDefinition, now = Date.now()): Promise<CachedCredentials> {
+/** The credential as this process holds it, and whether a failed check may `refresh` it. */
+export async function signingCredentials(context: CredentialContext, vendor: VendorDefinition, now = Date.now()) {
   const node = context.getNode();
   const reference = node.credentials?.[credentialName(vendor)];
   const key = `${context.getWorkflow().id ?? ''}:${node.id}:${reference?.id ?? reference?.name ?? ''}`;

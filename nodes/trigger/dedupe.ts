@@ -1,11 +1,7 @@
 import { UnexpectedError, type IWebhookFunctions } from 'n8n-workflow';
 import { seenBefore } from './static-data';
 
-/**
- * Dedupe budgets for the whole process, not per trigger, so memory stays fixed however many
- * triggers run: about 280 bytes a key, 19.6 MB in all (scripts/measure-dedupe-memory.ts).
- * 50 000 verified keys cover Konvox's 3.5-minute retry span up to about 240 deliveries a second.
- */
+/** For the whole process, so memory stays fixed (19.6 MB) however many triggers run; sizes: docs/design/trigger.md. */
 const BUDGETS = { verified: 50_000, unverified: 20_000 };
 
 /** A bounded set that forgets its oldest entry first, through a ring: evicting a Set's first entry walks every deleted one. */

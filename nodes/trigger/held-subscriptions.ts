@@ -12,11 +12,7 @@ interface InMemory extends HeldSubscription {
   readonly manual: boolean;
 }
 
-/**
- * The newest subscription this process holds for each URL of each trigger, beyond what a request's
- * copy of static data holds: its own creations before n8n saves them, and newer records it has
- * seen, which a processor's stale copy would otherwise overwrite (docs/design/trigger.md).
- */
+/** Per trigger and URL, the newest subscription this process holds: its own before n8n saves them, and newer records than a stale copy's. */
 const inMemory = new Map<string, Map<string, InMemory>>();
 /** Far longer than an activation takes to save. */
 const UNSAVED_FOR_AT_MOST_MS = 10 * 60_000;

@@ -6,11 +6,7 @@ import type { HeldSubscription } from './static-data';
 import { create, eventsToSubscribe, hold, liveAtUrl, noteActivation, remove, webhookUrl } from './subscriptions';
 import { describe } from './vendor-client';
 
-/**
- * The last resort when the trigger no longer holds the secret of the subscription delivering to
- * it: static data lost the record (a stale copy written over it), or the API key changed.
- * The vendor shows a secret only once, so the trigger subscribes afresh (docs/design/lost-subscription.md).
- */
+/** When the trigger no longer holds the secret of what delivers to it, it subscribes afresh (docs/design/lost-subscription.md). */
 const CHECK_EVERY_MS = 30_000;
 /** The refused delivery's answer waits for the check: one attempt, soon given up. */
 const CHECK_LIMITS = { attempts: 1, timeoutMs: 3_000 };
@@ -27,10 +23,7 @@ interface Suspect {
 const suspects = new Map<string, Suspect>();
 const suspect = (scope: string, value: Suspect) => rememberBounded(suspects, scope, value, 1000);
 
-/**
- * Subscribes afresh in place of `lost` with no lock between processes: it creates first, then
- * gives way (removing its own) if any other live subscription it does not know sits at the URL.
- */
+/** With no lock between processes: creates first, then gives way (removing its own) to any unknown live subscription at the URL. */
 async function subscribeInPlaceOf(context: IWebhookFunctions, vendor: VendorDefinition, api: SubscriptionApi, lost: readonly string[], held: readonly string[]) {
   const url = webhookUrl(context, vendor);
   const created = await create(context, vendor, api, url, eventsToSubscribe(context, vendor));

@@ -1,11 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-/**
- * A vendor's one-time signing secret as it rests in the node's static data. n8n returns static
- * data to anyone who may view the workflow (public API, REST, `n8n export:workflow`); the node's
- * credential it does not. So the secret is sealed with AES-256-GCM under a key derived from the
- * credential's API key: whoever reads the workflow without the credential reads noise.
- */
+/** A one-time signing secret as it rests in static data, which n8n shows workflow viewers: sealed under the API key. */
 
 /** Which trigger a sealed secret belongs to: a copy pasted into another workflow or node does not open. */
 export interface SecretBinding {

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-/**
- * What the node's static data holds; each read checks the shape, since static data also comes
- * from imported workflows. Why this and nothing more: docs/design/trigger.md.
- */
+/** The node's static data; every read checks the shape, as imported workflows hold anything (docs/design/trigger.md). */
 interface Stored {
   /** By webhook URL: the test URL and the production URL each have their own subscription. */
   subscriptions?: Record<string, { id?: unknown; sealedSecret?: unknown; createdAt?: unknown }>;

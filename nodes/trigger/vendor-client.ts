@@ -54,10 +54,8 @@ export interface CallLimits {
 }
 
 /**
- * Sends a vendor API request described by the core, authenticated by the node's credential.
- * Reads and deletes are retried through rate limits, outages and timeouts; a create is not,
- * since a create whose answer was lost may have subscribed: the next activation's cleanup
- * removes that one, where a retry here would add a second.
+ * Sends a request the core describes, with the node's credential. Reads and deletes are retried; a
+ * create is not: one whose answer was lost may have subscribed, and the next activation removes it.
  */
 export async function callVendor(
   context: HookContext,
