@@ -52,9 +52,10 @@ export async function checkForLostSubscription(
   if (last !== undefined && now - last.checkedAt < CHECK_EVERY_MS) return;
   // Claimed before the call: deliveries refused meanwhile do not ask again.
   suspect(scope, { id: last?.id, since: last?.since ?? now, checkedAt: now });
+  const url = context.getNodeWebhookUrl('default') ?? '';
   let remote;
   try {
-    remote = await liveAtUrl(context, vendor, api, context.getNodeWebhookUrl('default') ?? '', CHECK_LIMITS);
+    remote = await liveAtUrl(context, vendor, api, url, CHECK_LIMITS);
   } catch (error) {
     // Most refusals are forgeries: not worth a warning each time the vendor is unreachable.
     context.logger.debug(`${vendor.name} trigger could not check its subscription after a refused delivery: ${describe(error)}`);

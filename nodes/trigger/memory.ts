@@ -26,7 +26,7 @@ export class AsyncCache<V> {
 
   constructor(private readonly cap: number) {}
 
-  /** The value read less than `maxAgeMs(value)` ago, else the read under way, else a new read. */
+  /** The value read less than `maxAgeMs(value)` ago, else the read under way, else a new read; a value whose age limit is 0 is not kept. */
   async get(key: string, maxAgeMs: (value: V) => number, read: () => Promise<V>, now = Date.now()): Promise<Cached<V>> {
     const kept = this.values.get(key);
     if (kept !== undefined && now - kept.at < maxAgeMs(kept.value)) return kept;
@@ -35,7 +35,8 @@ export class AsyncCache<V> {
     const started = read()
       .then((value) => {
         const cached = { value, at: now };
-        rememberBounded(this.values, key, cached, this.cap);
+        if (maxAgeMs(value) > 0) rememberBounded(this.values, key, cached, this.cap);
+        else this.values.delete(key);
         return cached;
       })
       .finally(() => this.reads.delete(key));

@@ -96,10 +96,9 @@ export type ActivationKind = 'fresh publish' | 'n8n start' | 'other';
 
 /** A fresh publish starts a live period; any other activation continues the one recorded. */
 export function recordActivation(staticData: IDataObject, kind: ActivationKind, now: Date): void {
-  const previous = kind === 'fresh publish' ? undefined : livePeriod(staticData);
-  const { lastSeen } = previous ?? {};
-  const since = previous?.since ?? now.getTime();
-  stored(staticData).live = { since: isoOf(since), activatedAt: now.toISOString(), atStart: kind === 'n8n start', ...(lastSeen === undefined ? {} : { lastSeen: isoOf(lastSeen) }) };
+  const fresh = kind === 'fresh publish';
+  const since = (fresh ? undefined : livePeriod(staticData)?.since) ?? now.getTime();
+  stored(staticData).live = { ...(fresh ? {} : stored(staticData).live), since: isoOf(since), activatedAt: now.toISOString(), atStart: kind === 'n8n start' };
 }
 
 /** Records that the trigger took an event made at `at`; only a newer one moves the mark. */

@@ -115,6 +115,16 @@ describe('the credential cache’s bound', () => {
     expect(await readsFor(['evicted-0'])).toBe(1);
   });
 
+  it('keeps no copy of a credential with verification off, so unverified triggers push no verified copy out', async () => {
+    expect(await readsFor(nodes('kept', 0, CACHE_ENTRIES))).toBe(CACHE_ENTRIES);
+    const unverified = credential([{ secret: '', verification: 'disabled' }]);
+    const read = (nodeId: string) => signingCredentials(deliveryContext({ vendor, nodeId, body, headers: signed, getCredentials: unverified.getCredentials }).context, vendor, START);
+    for (const nodeId of nodes('unverified', 0, 3)) await read(nodeId);
+    await read('unverified-0');
+    expect(unverified.reads.count).toBe(4);
+    expect(await readsFor(nodes('kept', 0, CACHE_ENTRIES))).toBe(0);
+  });
+
   it('re-reads an expired credential in place of its old copy, evicting nothing, and counts it as the newest', async () => {
     expect(await readsFor(nodes('renewed', 0, CACHE_ENTRIES))).toBe(CACHE_ENTRIES);
     expect(await readsFor(['renewed-500'], START + 60_000)).toBe(1);
