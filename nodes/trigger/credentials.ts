@@ -46,7 +46,7 @@ export async function signingCredentials(context: CredentialContext, vendor: Ven
     }
   };
   // Unverified running reads afresh on every delivery, so turning verification back on takes effect at once.
-  const copy = await copies.get(key, (kept) => (kept.verification === 'disabled' ? 0 : COPY_TTL_MS), read, now);
+  const copy = await copies.get(key, (cached) => (cached.verification === 'disabled' ? 0 : COPY_TTL_MS), read, now);
   return {
     credentials: copy.value,
     mayRefresh: now - copy.at >= FRESH_MS,

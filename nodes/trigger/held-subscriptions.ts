@@ -37,33 +37,33 @@ export function dropHeld(context: NodeContext, url: string): void {
  * What this process holds that the copy lacks: a newer record for a URL, or one created here that
  * is not saved yet; a URL the copy holds nothing else for stays empty (its subscription was removed).
  */
-function missingFrom(context: NodeContext, staticData: IDataObject, now: number): [string, InMemory][] {
+function heldOnlyHere(context: NodeContext, staticData: IDataObject, now: number): [string, InMemory][] {
   const stored = heldSubscriptions(staticData);
   const byUrl = heldFor(context);
   const manual = context.getMode() === 'manual';
-  const missing: [string, InMemory][] = [];
+  const onlyHere: [string, InMemory][] = [];
   for (const [url, record] of stored) {
     const entry = byUrl.get(url);
     if (record.createdAt !== undefined && (entry === undefined || entry.createdAt < record.createdAt)) byUrl.set(url, { ...record, createdAt: record.createdAt, manual: false });
   }
-  for (const [url, entry] of byUrl) {
-    const unsaved = entry.createdHere !== undefined && now - entry.createdHere <= UNSAVED_FOR_AT_MOST_MS;
+  for (const [url, held] of byUrl) {
+    const unsaved = held.createdHere !== undefined && now - held.createdHere <= UNSAVED_FOR_AT_MOST_MS;
     // Past that, the plain secret goes: the record is opened from its sealed copy like any other.
-    const kept = unsaved || entry.secret === undefined ? entry : { id: entry.id, sealedSecret: entry.sealedSecret, createdAt: entry.createdAt, manual: entry.manual };
-    if (kept !== entry) byUrl.set(url, kept);
+    const entry = unsaved || held.secret === undefined ? held : { id: held.id, sealedSecret: held.sealedSecret, createdAt: held.createdAt, manual: held.manual };
+    if (entry !== held) byUrl.set(url, entry);
     const record = stored.get(url);
-    const newer = record !== undefined && record.id !== kept.id && (record.createdAt ?? 0) < kept.createdAt;
-    if (record === undefined ? unsaved && entry.manual === manual : newer) missing.push([url, kept]);
+    const newer = record !== undefined && record.id !== entry.id && (record.createdAt ?? 0) < entry.createdAt;
+    if (record === undefined ? unsaved && held.manual === manual : newer) onlyHere.push([url, entry]);
   }
-  return missing;
+  return onlyHere;
 }
 
 /** The subscriptions a request's copy holds, and those this process holds beyond it. */
 export function heldWith(context: NodeContext, staticData: IDataObject, now = Date.now()): HeldSubscription[] {
-  return [...heldSubscriptions(staticData).values(), ...missingFrom(context, staticData, now).map(([, entry]) => entry)];
+  return [...heldSubscriptions(staticData).values(), ...heldOnlyHere(context, staticData, now).map(([, entry]) => entry)];
 }
 
 /** Puts what this process holds into the copy n8n is about to write back, where the copy lacks it. */
 export function keepHeld(context: NodeContext, staticData: IDataObject, now = Date.now()): void {
-  for (const [url, entry] of missingFrom(context, staticData, now)) holdSubscription(staticData, url, entry);
+  for (const [url, entry] of heldOnlyHere(context, staticData, now)) holdSubscription(staticData, url, entry);
 }

@@ -26,18 +26,18 @@ export class AsyncCache<V> {
 
   constructor(private readonly cap: number) {}
 
-  /** The value read less than `maxAgeMs(value)` ago, else the read under way, else a new read; a value whose age limit is 0 is not kept. */
+  /** The value read less than `maxAgeMs(value)` ago, else the read under way, else a new read; a value whose age limit is 0 is not cached. */
   async get(key: string, maxAgeMs: (value: V) => number, read: () => Promise<V>, now = Date.now()): Promise<Cached<V>> {
-    const kept = this.values.get(key);
-    if (kept !== undefined && now - kept.at < maxAgeMs(kept.value)) return kept;
+    const cached = this.values.get(key);
+    if (cached !== undefined && now - cached.at < maxAgeMs(cached.value)) return cached;
     const pending = this.reads.get(key);
     if (pending !== undefined) return pending;
     const started = read()
       .then((value) => {
-        const cached = { value, at: now };
-        if (maxAgeMs(value) > 0) rememberBounded(this.values, key, cached, this.cap);
+        const fresh = { value, at: now };
+        if (maxAgeMs(value) > 0) rememberBounded(this.values, key, fresh, this.cap);
         else this.values.delete(key);
-        return cached;
+        return fresh;
       })
       .finally(() => this.reads.delete(key));
     this.reads.set(key, started);

@@ -43,7 +43,7 @@ export async function deliverySecrets(context: NodeContext, vendor: VendorDefini
     };
     // A sealed value carries its own random IV, so it names one subscription of one trigger.
     const key = `${triggerScope(context)}:${subscription.sealedSecret}`;
-    const secret = subscription.secret ?? (await opened.get(key, (kept) => (kept === undefined ? REOPEN_MS : Number.POSITIVE_INFINITY), open, now)).value;
+    const secret = subscription.secret ?? (await opened.get(key, (cached) => (cached === undefined ? REOPEN_MS : Number.POSITIVE_INFINITY), open, now)).value;
     if (secret === undefined) unopened.push(subscription.id);
     else secrets.push(secret);
   }
